@@ -1,0 +1,44 @@
+namespace Lotse.Domain.Absences;
+
+/// <summary>A period in which a counsellor is away, with a note that clients see.</summary>
+public sealed class Absence
+{
+    public const int MaxNoteLength = 500;
+
+    private Absence()
+    {
+    }
+
+    public Absence(Guid id, Guid counsellorId, DateTime startUtc, DateTime endUtc, string note, string createdBy, DateTime createdAtUtc)
+    {
+        if (endUtc <= startUtc)
+        {
+            throw new ArgumentException("An absence ends after it starts.", nameof(endUtc));
+        }
+
+        Id = id;
+        CounsellorId = counsellorId;
+        StartUtc = startUtc;
+        EndUtc = endUtc;
+        Note = note;
+        CreatedBy = createdBy;
+        CreatedAtUtc = createdAtUtc;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid CounsellorId { get; private set; }
+
+    public DateTime StartUtc { get; private set; }
+
+    public DateTime EndUtc { get; private set; }
+
+    public string Note { get; private set; } = "";
+
+    /// <summary>Display name of whoever entered it (the counsellor or an agency admin).</summary>
+    public string CreatedBy { get; private set; } = "";
+
+    public DateTime CreatedAtUtc { get; private set; }
+
+    public AbsencePeriod ToPeriod() => new(Id, StartUtc, EndUtc, Note);
+}

@@ -1,0 +1,59 @@
+namespace Lotse.Domain.Accounts;
+
+/// <summary>A staff member who counsels. Their Accountstatus lives here and changes only through <see cref="ChangeStatus"/>.</summary>
+public sealed class Counsellor
+{
+    private Counsellor()
+    {
+    }
+
+    public Counsellor(Guid id, string userId, string displayName)
+    {
+        Id = id;
+        UserId = userId;
+        DisplayName = displayName;
+        ApplyStatus(AccountStatus.Initial);
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>The Identity user that signs in as this counsellor.</summary>
+    public string UserId { get; private set; } = "";
+
+    public string DisplayName { get; private set; } = "";
+
+    public bool RegularClientsOnly { get; private set; }
+
+    public ChatMode ChatMode { get; private set; }
+
+    public MailMode MailMode { get; private set; }
+
+    public int MailCapacity { get; private set; }
+
+    public AccountStatus Status => new(RegularClientsOnly, ChatMode, MailMode, MailCapacity);
+
+    /// <summary>Takes a new Accountstatus; the capacity N must stay between 1 and 999.</summary>
+    public void ChangeStatus(AccountStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (!AccountStatus.IsValidCapacity(status.MailCapacity))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status.MailCapacity, "Mail capacity out of range.");
+        }
+
+        if (!Enum.IsDefined(status.Chat) || !Enum.IsDefined(status.Mail))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), "Unknown chat or mail mode.");
+        }
+
+        ApplyStatus(status);
+    }
+
+    private void ApplyStatus(AccountStatus status)
+    {
+        RegularClientsOnly = status.RegularClientsOnly;
+        ChatMode = status.Chat;
+        MailMode = status.Mail;
+        MailCapacity = status.MailCapacity;
+    }
+}

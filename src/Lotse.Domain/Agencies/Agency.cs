@@ -1,0 +1,42 @@
+namespace Lotse.Domain.Agencies;
+
+/// <summary>A counselling centre (Beratungsstelle).</summary>
+public sealed class Agency
+{
+    private Agency()
+    {
+    }
+
+    public Agency(Guid id, string name)
+    {
+        Id = id;
+        Name = name;
+    }
+
+    public Guid Id { get; private set; }
+
+    public string Name { get; private set; } = "";
+
+    /// <summary>Takes the mail requests that its counsellors cannot take.</summary>
+    public Guid? FallbackCounsellorId { get; private set; }
+
+    public void SetFallbackCounsellor(Guid? counsellorId) => FallbackCounsellorId = counsellorId;
+}
+
+/// <summary>A counsellor belongs to one or more agencies; a staff admin belongs to the agency they administer.</summary>
+public sealed class AgencyMembership
+{
+    private AgencyMembership()
+    {
+    }
+
+    public AgencyMembership(Guid agencyId, string userId)
+    {
+        AgencyId = agencyId;
+        UserId = userId;
+    }
+
+    public Guid AgencyId { get; private set; }
+
+    public string UserId { get; private set; } = "";
+}

@@ -1,0 +1,80 @@
+using Lotse.Web.Features.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Lotse.Web.Data;
+
+public static class DataSetup
+{
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+    private const string DefaultSqlite = "Data Source=data/lotse.db";
+
+    /// <summary>SQLite file under ./data by default; PostgreSQL with Database:Provider=Postgres.</summary>
+    public static void AddLotseData(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var provider = builder.Configuration["Database:Provider"] ?? Sqlite;
+        var connectionString = builder.Configuration.GetConnectionString("Lotse");
+
+        if (string.Equals(provider, Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            var cs = connectionString ?? throw new InvalidOperationException(
+                "Database:Provider=Postgres needs ConnectionStrings:Lotse (e.g. Host=127.0.0.1;Database=lotse;Username=lotse;Password=…).");
+            builder.Services.AddDbContext<LotseDb, PostgresLotseDb>(o => o.UseNpgsql(cs));
+        }
+        else if (string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            var cs = connectionString ?? DefaultSqlite;
+            EnsureSqliteFolder(cs);
+            builder.Services.AddDbContext<LotseDb, SqliteLotseDb>(o => o.UseSqlite(cs));
+        }
+        else
+        {
+            throw new InvalidOperationException($"Unknown Database:Provider '{provider}'. Use '{Sqlite}' or '{Postgres}'.");
+        }
+    }
+
+    /// <summary>Applies the provider's migrations, the roles, and the demo data when the database is empty.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+        await Roles.EnsureAsync(scope.ServiceProvider, cancellationToken);
+
+        if (app.Configuration.GetValue("Demo:Seed", true))
+        {
+            var seeded = await DemoData.SeedIfEmptyAsync(scope.ServiceProvider, cancellationToken);
+            if (seeded)
+            {
+                DemoData.PrintLogins(Console.Out);
+            }
+        }
+    }
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var csb = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
+        if (!string.IsNullOrEmpty(folder) && csb.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}
+
+/// <summary>Lets `dotnet ef migrations add X --context SqliteLotseDb` build the model without the app.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteLotseDb>
+{
+    public SqliteLotseDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteLotseDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+/// <summary>Lets `dotnet ef migrations add X --context PostgresLotseDb` build the model without a server.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresLotseDb>
+{
+    public PostgresLotseDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresLotseDb>().UseNpgsql("Host=127.0.0.1;Database=design").Options);
+}

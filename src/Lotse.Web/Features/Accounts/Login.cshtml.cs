@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Lotse.Web.Features.Accounts;
+
+/// <summary>One sign-in for everyone: staff type their e-mail address (their user name), clients their nickname.</summary>
+[AllowAnonymous]
+public sealed class LoginModel(SignInManager<IdentityUser> signIn, IStringLocalizer<SharedResource> t) : PageModel
+{
+    [BindProperty]
+    public LoginInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(Input.Login.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        }
+
+        ModelState.AddModelError(string.Empty, result.IsLockedOut
+            ? t["Zu viele Fehlversuche. Ihr Zugang ist für 15 Minuten gesperrt."]
+            : t["E-Mail-Adresse/Nickname oder Passwort stimmen nicht."]);
+        return Page();
+    }
+
+    public sealed class LoginInput
+    {
+        [Required(ErrorMessage = "Bitte füllen Sie das Feld „{0}“ aus.")]
+        [Display(Name = "E-Mail-Adresse oder Nickname")]
+        [StringLength(256, ErrorMessage = "Das Feld „{0}“ darf höchstens {1} Zeichen lang sein.")]
+        public string Login { get; set; } = "";
+
+        [Required(ErrorMessage = "Bitte füllen Sie das Feld „{0}“ aus.")]
+        [DataType(DataType.Password)]
+        [Display(Name = "Passwort")]
+        [StringLength(128, ErrorMessage = "Das Feld „{0}“ darf höchstens {1} Zeichen lang sein.")]
+        public string Password { get; set; } = "";
+    }
+}

@@ -1,0 +1,26 @@
+using Lotse.Web.Data;
+using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.Dashboard;
+using Lotse.Web.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddLotseData();
+builder.AddLotseAccounts();
+builder.AddLotseWeb();
+builder.AddCounsellors();
+builder.AddDashboard();
+
+var app = builder.Build();
+
+app.UseLotseWeb();
+app.MapLotseWeb();
+app.MapCounsellors();
+
+await app.PrepareDatabaseAsync(CancellationToken.None);
+await app.RunAsync();
+
+/// <summary>Entry point; public so that the test projects can host the real app.</summary>
+public partial class Program;
