@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.WebEncoders;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -37,6 +40,8 @@ public static class WebSetup
                 o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         services.AddSingleton<IConfigureOptions<MvcOptions>, GermanBindingMessages>();
 
+        // German text stays readable in the HTML (ä, not &#xE4;); markup characters are still encoded.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSignalR();
         services.AddProblemDetails();
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");

@@ -74,6 +74,26 @@ public static class AccountSetup
             o.LogoutPath = "/abmelden";
             o.AccessDeniedPath = "/fehler/403";
             o.SlidingExpiration = true;
+            // A refusal is a real 403 (shown as the German error page), not a redirect that answers 200.
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            // Scripts and hubs get 401 instead of a login page they cannot show.
+            o.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Headers.XRequestedWith == "fetch" || context.Request.Path.StartsWithSegments("/hubs"))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
         });
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CurrentUser>();
