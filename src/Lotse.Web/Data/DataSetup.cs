@@ -25,8 +25,7 @@ public static class DataSetup
         }
         else if (string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
         {
-            var cs = connectionString ?? DefaultSqlite;
-            EnsureSqliteFolder(cs);
+            var cs = AnchorSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
             builder.Services.AddDbContext<LotseDb, SqliteLotseDb>(o => o.UseSqlite(cs));
         }
         else
@@ -42,6 +41,12 @@ public static class DataSetup
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
         await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Readers never wait for a writer, and a crash cannot leave a half-written page behind.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         await Roles.EnsureAsync(scope.ServiceProvider, cancellationToken);
 
         if (app.Configuration.GetValue("Demo:Seed", true))
@@ -54,14 +59,21 @@ public static class DataSetup
         }
     }
 
-    private static void EnsureSqliteFolder(string connectionString)
+    /// <summary>
+    /// A relative SQLite path means "under the app's content root", whatever folder the app was started from;
+    /// its folder is created so that the first start just works.
+    /// </summary>
+    private static string AnchorSqlite(string connectionString, string contentRoot)
     {
         var csb = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
-        if (!string.IsNullOrEmpty(folder) && csb.Mode != Microsoft.Data.Sqlite.SqliteOpenMode.Memory)
+        if (csb.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory || csb.DataSource is "" or ":memory:")
         {
-            Directory.CreateDirectory(folder);
+            return connectionString;
         }
+
+        csb.DataSource = Path.GetFullPath(csb.DataSource, contentRoot);
+        Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+        return csb.ToString();
     }
 }
 
