@@ -1,4 +1,5 @@
 using Lotse.Web.Data;
+using Lotse.Web.Features.Absences;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
@@ -12,6 +13,7 @@ builder.AddLotseAccounts();
 builder.AddLotseWeb();
 builder.AddCounsellors();
 builder.AddDashboard();
+builder.AddAbsences();
 
 var app = builder.Build();
 

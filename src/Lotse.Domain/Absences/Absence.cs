@@ -11,11 +11,7 @@ public sealed class Absence
 
     public Absence(Guid id, Guid counsellorId, DateTime startUtc, DateTime endUtc, string note, string createdBy, DateTime createdAtUtc)
     {
-        if (endUtc <= startUtc)
-        {
-            throw new ArgumentException("An absence ends after it starts.", nameof(endUtc));
-        }
-
+        Guard(startUtc, endUtc, note);
         Id = id;
         CounsellorId = counsellorId;
         StartUtc = startUtc;
@@ -41,4 +37,27 @@ public sealed class Absence
     public DateTime CreatedAtUtc { get; private set; }
 
     public AbsencePeriod ToPeriod() => new(Id, StartUtc, EndUtc, Note);
+
+    /// <summary>Moves the period and note; callers check <see cref="AbsencePlanning.CheckChange"/> first.</summary>
+    public void Reschedule(DateTime startUtc, DateTime endUtc, string note)
+    {
+        Guard(startUtc, endUtc, note);
+        StartUtc = startUtc;
+        EndUtc = endUtc;
+        Note = note;
+    }
+
+    private static void Guard(DateTime startUtc, DateTime endUtc, string note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        if (endUtc <= startUtc)
+        {
+            throw new ArgumentException("An absence ends after it starts.", nameof(endUtc));
+        }
+
+        if (note.Length > MaxNoteLength)
+        {
+            throw new ArgumentException("The note is too long.", nameof(note));
+        }
+    }
 }

@@ -29,6 +29,24 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
 
     public DbSet<Absence> Absences => Set<Absence>();
 
+    /// <summary>
+    /// Serialises changes to one counsellor's schedule (absences; later bookings and mail routing) inside the
+    /// current transaction. PostgreSQL locks the counsellor's row; SQLite needs nothing more, because its
+    /// transactions begin IMMEDIATE and so already exclude every other writer.
+    /// </summary>
+    public async Task LockCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Lock a counsellor only inside a transaction.");
+        }
+
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = {counsellorId} FOR UPDATE", cancellationToken);
+        }
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         ArgumentNullException.ThrowIfNull(configurationBuilder);

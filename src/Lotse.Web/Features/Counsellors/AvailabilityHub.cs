@@ -1,6 +1,7 @@
 using Lotse.Web.Data;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace Lotse.Web.Features.Counsellors;
 
@@ -9,7 +10,7 @@ namespace Lotse.Web.Features.Counsellors;
 /// availability of counsellor X changed"; each page then asks for its own view, computed for its viewer.
 /// Counsellor profiles are public (an advice seeker may look before registering), so anonymous callers may watch.
 /// </summary>
-public sealed class AvailabilityHub(LotseDb db) : Hub
+public sealed class AvailabilityHub(LotseDb db, IStringLocalizer<SharedResource> t) : Hub
 {
     public const string Path = "/hubs/verfuegbarkeit";
     public const string ChangedEvent = "availabilityChanged";
@@ -18,7 +19,7 @@ public sealed class AvailabilityHub(LotseDb db) : Hub
     {
         if (!await db.Counsellors.AsNoTracking().AnyAsync(c => c.Id == counsellorId, Context.ConnectionAborted))
         {
-            throw new HubException("Diese Berater:in gibt es nicht.");
+            throw new HubException(t["Diese Berater:in gibt es nicht."]);
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(counsellorId), Context.ConnectionAborted);

@@ -39,7 +39,7 @@ public sealed class IndexModel(
         var counsellor = await lookup.CurrentCounsellorAsync(cancellationToken);
         if (counsellor is null)
         {
-            return LocalRedirect("/berater");
+            return LocalRedirect(User.IsInRole(Roles.AgencyAdmin) ? "/abwesenheiten/team" : "/berater");
         }
 
         await ShowAsync(counsellor, cancellationToken);
