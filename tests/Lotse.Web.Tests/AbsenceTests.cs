@@ -239,6 +239,32 @@ public abstract class AbsenceTests(DatabaseKind kind) : WebTest(kind)
     }
 
     [Fact]
+    public async Task EndNow_AbsenceStartingThisInstant_RemovedWithoutError()
+    {
+        var anna = await AddCounsellorAsync("anna@test.lotse");
+        var absence = await AddAbsenceAsync(anna, Now, Now.AddDays(1), "gerade begonnen");
+        var http = await LoginAsync("anna@test.lotse");
+
+        var response = await PostFormAsync(http, $"/abwesenheiten?handler=EndNow&id={absence.Id}", new Dictionary<string, string>(), formPage: "/abwesenheiten");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(0, await CountAbsencesAsync());
+    }
+
+    [Fact]
+    public async Task Create_NoteWithWindowsLineBreaks_CountsEachBreakOnce()
+    {
+        var anna = await AddCounsellorAsync("anna@test.lotse");
+        var http = await LoginAsync("anna@test.lotse");
+        var note = string.Join("\r\n", Enumerable.Repeat(new string('a', 49), 10)); // 490 letters + 9 breaks
+
+        var response = await PostAbsenceAsync(http, "/abwesenheiten/neu", wholeDays: true, "2026-12-05", null, "2026-12-05", null, note);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(499, (await SingleAbsenceAsync(anna)).Note.Length);
+    }
+
+    [Fact]
     public async Task Delete_UpcomingAbsence_AsksThenDeletes()
     {
         var anna = await AddCounsellorAsync("anna@test.lotse");

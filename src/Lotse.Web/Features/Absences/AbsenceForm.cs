@@ -31,11 +31,12 @@ public sealed class AbsenceForm
     [Display(Name = "Bis (Uhrzeit)")]
     public TimeOnly? ToTime { get; set; }
 
-    [StringLength(Absence.MaxNoteLength, ErrorMessage = "Die „{0}“ darf höchstens {1} Zeichen lang sein.")]
+    /// <summary>Its length (at most 500) is a domain rule, checked on <see cref="NoteText"/>.</summary>
     [Display(Name = "Notiz für Ratsuchende")]
     public string? Note { get; set; }
 
-    public string NoteText => (Note ?? "").Trim();
+    /// <summary>The note as stored: trimmed, and with browsers' CRLF line breaks counted as one character each.</summary>
+    public string NoteText => (Note ?? "").ReplaceLineEndings("\n").Trim();
 
     public static AbsenceForm From(AbsencePeriod period)
     {

@@ -45,7 +45,18 @@ public sealed class SaveAbsence(LotseDb db, TimeProvider clock, AvailabilityNoti
         WithAbsenceAsync(owner, absenceId, (absence, _, now) =>
             AbsencePlanning.CheckEndNow(absence.ToPeriod(), now) is { } problem
                 ? problem
-                : Do(() => absence.Reschedule(absence.StartUtc, now, absence.Note)), cancellationToken);
+                // An absence that begins this very instant has no past part to keep: ending it removes it.
+                : Do(() =>
+                {
+                    if (absence.StartUtc >= now)
+                    {
+                        db.Absences.Remove(absence);
+                    }
+                    else
+                    {
+                        absence.Reschedule(absence.StartUtc, now, absence.Note);
+                    }
+                }), cancellationToken);
 
     public Task<AbsenceOutcome> DeleteAsync(AbsenceOwner owner, Guid absenceId, CancellationToken cancellationToken) =>
         WithAbsenceAsync(owner, absenceId, (absence, _, now) =>
