@@ -32,6 +32,27 @@ public sealed class Counsellor
 
     public AccountStatus Status => new(RegularClientsOnly, ChatMode, MailMode, MailCapacity);
 
+    public const int DefaultSlotMinutes = 50;
+
+    /// <summary>Length of one bookable slot, in minutes (15 to 240).</summary>
+    public int SlotMinutes { get; private set; } = DefaultSlotMinutes;
+
+    /// <summary>Booked appointments are confirmed at once, without the counsellor's step.</summary>
+    public bool AutoConfirm { get; private set; }
+
+    public static bool IsValidSlotLength(int minutes) => minutes is >= 15 and <= 240;
+
+    public void ChangeBookingSettings(int slotMinutes, bool autoConfirm)
+    {
+        if (!IsValidSlotLength(slotMinutes))
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotMinutes), slotMinutes, "Slot length out of range.");
+        }
+
+        SlotMinutes = slotMinutes;
+        AutoConfirm = autoConfirm;
+    }
+
     /// <summary>Takes a new Accountstatus; the capacity N must stay between 1 and 999.</summary>
     public void ChangeStatus(AccountStatus status)
     {

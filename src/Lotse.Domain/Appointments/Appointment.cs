@@ -8,6 +8,13 @@ public enum AppointmentStatus
     Cancelled,
 }
 
+/// <summary>Who cancelled an appointment; the other side is told.</summary>
+public enum AppointmentParty
+{
+    Counsellor,
+    Client,
+}
+
 public enum AppointmentChannel
 {
     Video,
@@ -22,6 +29,9 @@ public sealed class Appointment
     private Appointment()
     {
     }
+
+    public const int MaxTopicLength = 200;
+    public const int MaxReasonLength = 500;
 
     public Appointment(Guid id, Guid counsellorId, Guid clientId, AppointmentChannel channel, DateTime startUtc, DateTime endUtc, string? topic)
     {
@@ -56,19 +66,40 @@ public sealed class Appointment
 
     public AppointmentStatus Status { get; private set; }
 
+    /// <summary>The counsellor's optional reason for declining, shown to the client only.</summary>
+    public string? DeclineReason { get; private set; }
+
+    public AppointmentParty? CancelledBy { get; private set; }
+
+    /// <summary>When the reminder went out; null until then.</summary>
+    public DateTime? ReminderSentUtc { get; private set; }
+
+    /// <summary>iCalendar SEQUENCE: raised on every change so that calendar programs take the newest.</summary>
+    public int Sequence { get; private set; }
+
+    public bool IsActive => Status is AppointmentStatus.Requested or AppointmentStatus.Confirmed;
+
     public void Confirm() => Move(AppointmentStatus.Requested, AppointmentStatus.Confirmed);
 
-    public void Decline() => Move(AppointmentStatus.Requested, AppointmentStatus.Declined);
-
-    public void Cancel()
+    public void Decline(string? reason = null)
     {
-        if (Status is AppointmentStatus.Declined or AppointmentStatus.Cancelled)
+        Move(AppointmentStatus.Requested, AppointmentStatus.Declined);
+        DeclineReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+    }
+
+    public void Cancel(AppointmentParty by = AppointmentParty.Counsellor)
+    {
+        if (!IsActive)
         {
             throw new InvalidOperationException($"An appointment in state {Status} cannot be cancelled.");
         }
 
         Status = AppointmentStatus.Cancelled;
+        CancelledBy = by;
+        Sequence++;
     }
+
+    public void MarkReminderSent(DateTime nowUtc) => ReminderSentUtc = nowUtc;
 
     private void Move(AppointmentStatus from, AppointmentStatus to)
     {
@@ -78,5 +109,6 @@ public sealed class Appointment
         }
 
         Status = to;
+        Sequence++;
     }
 }

@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -72,8 +73,17 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasKey(x => x.Id);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
-        b.Property(x => x.Topic).HasMaxLength(200);
+        b.Property(x => x.Topic).HasMaxLength(Appointment.MaxTopicLength);
+        b.Property(x => x.DeclineReason).HasMaxLength(Appointment.MaxReasonLength);
+        b.Property(x => x.CancelledBy).HasConversion<string>().HasMaxLength(20);
+        b.Ignore(x => x.IsActive);
         b.HasIndex(x => new { x.CounsellorId, x.Status, x.EndUtc });
+        // No slot is booked twice: at most one active appointment per counsellor and start, whatever the concurrency.
+        b.HasIndex(x => new { x.CounsellorId, x.StartUtc })
+            .IsUnique()
+            .HasFilter("\"Status\" IN ('Requested', 'Confirmed')")
+            .HasDatabaseName("UX_Appointments_ActiveSlot");
+        b.HasIndex(x => new { x.Status, x.StartUtc });
         b.HasIndex(x => new { x.ClientId, x.StartUtc });
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
@@ -89,5 +99,41 @@ internal sealed class AbsenceConfiguration : IEntityTypeConfiguration<Absence>
         b.Property(x => x.CreatedBy).HasMaxLength(200);
         b.HasIndex(x => new { x.CounsellorId, x.EndUtc });
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BookingHoursConfiguration : IEntityTypeConfiguration<BookingHours>
+{
+    public void Configure(EntityTypeBuilder<BookingHours> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Day).HasConversion<int>();
+        b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(x => x.CounsellorId);
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BookingBlockConfiguration : IEntityTypeConfiguration<BookingBlock>
+{
+    public void Configure(EntityTypeBuilder<BookingBlock> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => new { x.CounsellorId, x.Date });
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.Email).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(x => new { x.UserId, x.CreatedUtc });
+        b.HasIndex(x => new { x.Email, x.NextAttemptUtc });
+        b.HasOne<IdentityUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

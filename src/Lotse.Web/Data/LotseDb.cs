@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -28,6 +29,12 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
     public DbSet<Appointment> Appointments => Set<Appointment>();
 
     public DbSet<Absence> Absences => Set<Absence>();
+
+    public DbSet<BookingHours> BookingHours => Set<BookingHours>();
+
+    public DbSet<BookingBlock> BookingBlocks => Set<BookingBlock>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>
     /// Serialises changes to one counsellor's schedule (absences; later bookings and mail routing) inside the

@@ -71,6 +71,19 @@ public static class DemoData
         Appoint(db, ben, kompass, AppointmentChannel.Video, At(today.AddDays(6), 15), 50, AppointmentStatus.Confirmed);
         Appoint(db, clara, lina, AppointmentChannel.OnSite, At(today.AddDays(3), 10), 50, AppointmentStatus.Confirmed);
 
+        // Weekly booking hours: Anna offers every channel, the others video and phone.
+        foreach (var day in new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday })
+        {
+            Hours(db, anna, day, 9, 12, AppointmentChannel.Video);
+            Hours(db, ben, day, 10, 13, AppointmentChannel.Video);
+            Hours(db, dora, day, 13, 16, AppointmentChannel.Phone);
+        }
+
+        Hours(db, anna, DayOfWeek.Tuesday, 14, 17, AppointmentChannel.Phone);
+        Hours(db, anna, DayOfWeek.Wednesday, 14, 16, AppointmentChannel.Chat);
+        Hours(db, anna, DayOfWeek.Thursday, 14, 17, AppointmentChannel.OnSite);
+        Hours(db, clara, DayOfWeek.Monday, 9, 12, AppointmentChannel.OnSite);
+
         // Past, running and future absences.
         Absent(db, anna, At(today.AddDays(-30), 0), At(today.AddDays(-25), 0), "Urlaub", "Anna Berger", now);
         Absent(db, anna, At(today.AddDays(14), 0), At(today.AddDays(21), 0), "Ich bin im Urlaub. In dringenden Fällen schreiben Sie bitte Dora Vogt.", "Anna Berger", now);
@@ -157,6 +170,9 @@ public static class DemoData
 
         db.Appointments.Add(appointment);
     }
+
+    private static void Hours(LotseDb db, Counsellor counsellor, DayOfWeek day, int fromHour, int toHour, AppointmentChannel channel) =>
+        db.BookingHours.Add(new BookingHours(Guid.NewGuid(), counsellor.Id, day, new TimeOnly(fromHour, 0), new TimeOnly(toHour, 0), channel));
 
     private static void Absent(LotseDb db, Counsellor counsellor, DateTime startUtc, DateTime endUtc, string note, string by, DateTime now) =>
         db.Absences.Add(new Absence(Guid.NewGuid(), counsellor.Id, startUtc, endUtc, note, by, now));
