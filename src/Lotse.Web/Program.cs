@@ -1,8 +1,10 @@
 using Lotse.Web.Data;
 using Lotse.Web.Features.Absences;
+using Lotse.Web.Features.Appointments;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
+using Lotse.Web.Features.Notifications;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,12 +16,16 @@ builder.AddLotseWeb();
 builder.AddCounsellors();
 builder.AddDashboard();
 builder.AddAbsences();
+builder.AddRoom();
+builder.AddAppointments();
+builder.AddNotifications();
 
 var app = builder.Build();
 
 app.UseLotseWeb();
 app.MapLotseWeb();
 app.MapCounsellors();
+app.MapRoom();
 
 await app.PrepareDatabaseAsync(CancellationToken.None);
 await app.RunAsync();

@@ -117,7 +117,7 @@ public abstract class AbsenceTests(DatabaseKind kind) : WebTest(kind)
         var response = await PostAbsenceAsync(http, "/abwesenheiten/neu", wholeDays: false, "2026-12-04", "10:00", "2026-12-06", "10:00", "");
 
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("überschneidet sich mit Ihrer Abwesenheit Mi, 02.12.2026 bis Fr, 04.12.2026 (ganztägig)", html, StringComparison.Ordinal);
+        Assert.Contains("überschneidet sich mit der Abwesenheit Mi, 02.12.2026 bis Fr, 04.12.2026 (ganztägig)", html, StringComparison.Ordinal);
         Assert.Equal(1, await CountAbsencesAsync());
     }
 
@@ -164,7 +164,7 @@ public abstract class AbsenceTests(DatabaseKind kind) : WebTest(kind)
         var response = await PostAbsenceAsync(http, "/abwesenheiten/neu", wholeDays: true, "2026-12-01", null, "2026-12-03", null, "");
         var html = await http.GetStringAsync(response.Headers.Location!.OriginalString);
 
-        Assert.Contains("Achtung: 1 bestätigte Termine fallen in diese Abwesenheit", html, StringComparison.Ordinal);
+        Assert.Contains("Achtung: Ein bestätigter Termin fällt in diese Abwesenheit", html, StringComparison.Ordinal);
         Assert.Contains("Mi, 02.12.2026, 10:00–10:50 Uhr", html, StringComparison.Ordinal);
         Assert.DoesNotContain("09.12.2026", html, StringComparison.Ordinal);
         var states = await WithDbAsync(db => db.Appointments.AsNoTracking().Select(a => a.Status).ToListAsync());

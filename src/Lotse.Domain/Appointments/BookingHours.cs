@@ -77,6 +77,14 @@ public sealed class BookingBlock
     public DayBlock ToDayBlock() => new(Date, From, To);
 }
 
-public sealed record WeeklyHours(DayOfWeek Day, TimeOnly From, TimeOnly To, AppointmentChannel Channel);
+public sealed record WeeklyHours(DayOfWeek Day, TimeOnly From, TimeOnly To, AppointmentChannel Channel)
+{
+    /// <summary>Two windows of the same day and channel that share time would offer the same slot twice.</summary>
+    public bool Overlaps(WeeklyHours other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Day == other.Day && Channel == other.Channel && From < other.To && other.From < To;
+    }
+}
 
 public sealed record DayBlock(DateOnly Date, TimeOnly? From, TimeOnly? To);

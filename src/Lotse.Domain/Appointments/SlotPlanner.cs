@@ -52,7 +52,7 @@ public static class SlotPlanner
             }
         }
 
-        return slots.OrderBy(s => s.StartUtc).ThenBy(s => s.Channel).ToList();
+        return slots.Distinct().OrderBy(s => s.StartUtc).ThenBy(s => s.Channel).ToList();
     }
 
     /// <summary>True when the requested slot is one of the free slots right now (same start, end and channel).</summary>
@@ -63,11 +63,10 @@ public static class SlotPlanner
     }
 
     /// <summary>Either side may cancel an active appointment until the cut-off before its start.</summary>
-    public static bool CanCancel(Appointment appointment, BookingRules rules, DateTime now)
+    public static bool CanCancel(Appointment appointment, TimeSpan cancelCutoff, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        ArgumentNullException.ThrowIfNull(rules);
-        return appointment.IsActive && now <= appointment.StartUtc - rules.CancelCutoff;
+        return appointment.IsActive && now <= appointment.StartUtc - cancelCutoff;
     }
 
     private static IEnumerable<Slot> SlotsIn(DateOnly day, WeeklyHours window, int slotMinutes, TimeZoneInfo zone)

@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Chat;
 using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -77,6 +78,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(x => x.DeclineReason).HasMaxLength(Appointment.MaxReasonLength);
         b.Property(x => x.CancelledBy).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.IsActive);
+        // Every state change raises Sequence: a confirm racing a cancel loses cleanly instead of overwriting.
+        b.Property(x => x.Sequence).IsConcurrencyToken();
         b.HasIndex(x => new { x.CounsellorId, x.Status, x.EndUtc });
         // No slot is booked twice: at most one active appointment per counsellor and start, whatever the concurrency.
         b.HasIndex(x => new { x.CounsellorId, x.StartUtc })
@@ -135,5 +138,33 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasIndex(x => new { x.Email, x.NextAttemptUtc });
         b.HasOne<IdentityUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conversation>
+{
+    public void Configure(EntityTypeBuilder<Conversation> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Ignore(x => x.IsClosed);
+        b.HasIndex(x => new { x.CounsellorId, x.LastMessageUtc });
+        b.HasIndex(x => new { x.ClientId, x.CounsellorId });
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMessage>
+{
+    public void Configure(EntityTypeBuilder<ChatMessage> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedOnAdd();
+        b.Property(x => x.Sender).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Body).HasMaxLength(ChatMessage.MaxLength * 4);
+        // A retried send carries the same id: the database, not the hub, guarantees it is stored once.
+        b.HasIndex(x => new { x.ConversationId, x.Sender, x.ClientMessageId }).IsUnique();
+        b.HasIndex(x => new { x.ConversationId, x.Id });
+        b.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Chat;
 using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -35,6 +36,10 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
     public DbSet<BookingBlock> BookingBlocks => Set<BookingBlock>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
 
     /// <summary>
     /// Serialises changes to one counsellor's schedule (absences; later bookings and mail routing) inside the

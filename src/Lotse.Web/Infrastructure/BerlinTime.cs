@@ -31,6 +31,18 @@ public static class BerlinTime
     public static string DateTimeText(DateTime utc) => Day(ToLocal(utc)) + ", " + Clock(ToLocal(utc)) + Suffix;
 
     /// <summary>
+    /// The end of an absence as people say it: a midnight end is "einschließlich" the day before
+    /// ("einschließlich Di, 24.11.2026"), any other end the full date and time.
+    /// </summary>
+    public static string EndText(DateTime endUtc)
+    {
+        var end = ToLocal(endUtc);
+        return end.TimeOfDay == TimeSpan.Zero
+            ? (IsGerman ? "einschließlich " : "and including ") + Day(end.AddDays(-1))
+            : DateTimeText(endUtc);
+    }
+
+    /// <summary>
     /// A period as people say it: whole days as "Mi, 02.12.2026 bis Fr, 04.12.2026 (ganztägig)", one day's hours as
     /// "Di, 24.11.2026, 14:00–14:50 Uhr", anything else with both ends in full.
     /// </summary>

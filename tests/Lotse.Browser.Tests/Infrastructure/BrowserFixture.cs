@@ -14,6 +14,18 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Debian's chromium offline and quiet, showing German date and time pickers as German users see them.</summary>
+    public static readonly string[] BaseArgs =
+    [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=de-DE",
+    ];
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -28,15 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = ChromiumPath,
             Headless = true,
-            Args =
-            [
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            Args = BaseArgs,
         });
     }
 

@@ -125,7 +125,7 @@ public sealed class AppointmentTests
     {
         var appointment = In(from);
 
-        Assert.Throws<InvalidOperationException>(appointment.Decline);
+        Assert.Throws<InvalidOperationException>(() => appointment.Decline());
 
         Assert.Equal(from, appointment.Status);
     }
@@ -151,7 +151,7 @@ public sealed class AppointmentTests
     {
         var appointment = In(from);
 
-        Assert.Throws<InvalidOperationException>(appointment.Cancel);
+        Assert.Throws<InvalidOperationException>(() => appointment.Cancel());
 
         Assert.Equal(from, appointment.Status);
     }

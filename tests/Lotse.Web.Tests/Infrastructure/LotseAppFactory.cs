@@ -51,6 +51,9 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
+    /// <summary>Where this app's e-mails land as .eml files.</summary>
+    public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "lotse-tests", "mail-" + Guid.NewGuid().ToString("N"));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -58,12 +61,20 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", Kind == DatabaseKind.Sqlite ? DataSetup.Sqlite : DataSetup.Postgres);
         builder.UseSetting("ConnectionStrings:Lotse", ConnectionString);
         builder.UseSetting("Demo:Seed", SeedDemoData ? "true" : "false");
+        // Tests drive the notification dispatcher and reminder scheduler themselves; mails land in a folder of their own.
+        builder.UseSetting("Mail:BackgroundServices", "false");
+        builder.UseSetting("Mail:PickupDirectory", MailFolder);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (disposing && Directory.Exists(MailFolder))
+        {
+            Directory.Delete(MailFolder, recursive: true);
+        }
+
         if (disposing && _sqliteFile is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -16,7 +16,7 @@ public static class AbsenceMessages
         var (field, message) = problem.Kind switch
         {
             AbsenceProblemKind.EndNotAfterStart => (nameof(AbsenceForm.ToDate), t["Das Ende muss nach dem Beginn liegen."].Value),
-            AbsenceProblemKind.Overlap => (nameof(AbsenceForm.FromDate), t["Dieser Zeitraum überschneidet sich mit Ihrer Abwesenheit {0}.", BerlinTime.PeriodText(problem.Overlapping!.StartUtc, problem.Overlapping.EndUtc)].Value),
+            AbsenceProblemKind.Overlap => (nameof(AbsenceForm.FromDate), t["Dieser Zeitraum überschneidet sich mit der Abwesenheit {0}.", BerlinTime.PeriodText(problem.Overlapping!.StartUtc, problem.Overlapping.EndUtc)].Value),
             AbsenceProblemKind.NoteTooLong => (nameof(AbsenceForm.Note), t["Die „{0}“ darf höchstens {1} Zeichen lang sein.", t["Notiz für Ratsuchende"], Absence.MaxNoteLength].Value),
             AbsenceProblemKind.NoteNotPlainText => (nameof(AbsenceForm.Note), t["Die „Notiz für Ratsuchende“ ist reiner Text: Bitte lassen Sie die Zeichen < und > weg."].Value),
             AbsenceProblemKind.StartsInPast => (nameof(AbsenceForm.FromDate), t["Der Beginn liegt in der Vergangenheit. Eine Abwesenheit beginnt frühestens jetzt."].Value),

@@ -214,6 +214,7 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Sequence")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<DateTime>("StartUtc")
@@ -297,6 +298,79 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.HasIndex("CounsellorId");
 
                     b.ToTable("BookingHours");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.ChatMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
+                    b.Property<Guid>("ClientMessageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("SentUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("ConversationId", "Sender", "ClientMessageId")
+                        .IsUnique();
+
+                    b.ToTable("ChatMessages");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ClientReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CounsellorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CounsellorReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "CounsellorId");
+
+                    b.HasIndex("CounsellorId", "LastMessageUtc");
+
+                    b.ToTable("Conversations");
                 });
 
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
@@ -632,6 +706,30 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("Lotse.Domain.Appointments.BookingHours", b =>
                 {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("CounsellorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Lotse.Domain.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.Conversation", b =>
+                {
+                    b.HasOne("Lotse.Domain.Accounts.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
                         .WithMany()
                         .HasForeignKey("CounsellorId")

@@ -209,6 +209,7 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Sequence")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("StartUtc")
@@ -292,6 +293,77 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.HasIndex("CounsellorId");
 
                     b.ToTable("BookingHours");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.ChatMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientMessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Id");
+
+                    b.HasIndex("ConversationId", "Sender", "ClientMessageId")
+                        .IsUnique();
+
+                    b.ToTable("ChatMessages");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClientReadUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CounsellorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CounsellorReadUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId", "CounsellorId");
+
+                    b.HasIndex("CounsellorId", "LastMessageUtc");
+
+                    b.ToTable("Conversations");
                 });
 
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
@@ -623,6 +695,30 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Lotse.Domain.Appointments.BookingHours", b =>
                 {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("CounsellorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.ChatMessage", b =>
+                {
+                    b.HasOne("Lotse.Domain.Chat.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Chat.Conversation", b =>
+                {
+                    b.HasOne("Lotse.Domain.Accounts.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
                         .WithMany()
                         .HasForeignKey("CounsellorId")

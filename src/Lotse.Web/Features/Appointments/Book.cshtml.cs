@@ -1,0 +1,139 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Lotse.Domain.Appointments;
+using Lotse.Web.Data;
+using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
+
+namespace Lotse.Web.Features.Appointments;
+
+/// <summary>A client picks a free slot of a counsellor (grouped by day, filtered by channel) and books it.</summary>
+[Authorize(Roles = Roles.Client)]
+public sealed class BookModel(
+    LotseDb db,
+    LoadClientAvailability availability,
+    CounsellorLookup lookup,
+    BookAppointment book,
+    TimeProvider clock,
+    IOptions<BookingOptions> options,
+    IStringLocalizer<SharedResource> t) : PageModel
+{
+    public sealed record DaySlots(DateOnly Day, IReadOnlyList<Slot> Slots);
+
+    public CounsellorAvailabilityView Counsellor { get; private set; } = null!;
+
+    public IReadOnlyList<DaySlots> Days { get; private set; } = [];
+
+    public IReadOnlyList<AppointmentChannel> Channels { get; private set; } = [];
+
+    [BindProperty(SupportsGet = true, Name = "kanal")]
+    public AppointmentChannel? Channel { get; set; }
+
+    [BindProperty]
+    [Required(ErrorMessage = "Bitte wählen Sie einen Termin aus der Liste.")]
+    [Display(Name = "Termin")]
+    public string? Slot { get; set; }
+
+    [BindProperty]
+    [StringLength(Appointment.MaxTopicLength, ErrorMessage = "Das Feld „{0}“ darf höchstens {1} Zeichen lang sein.")]
+    [Display(Name = "Worum geht es? (freiwillig)")]
+    public string? Topic { get; set; }
+
+    public static string SlotValue(Slot slot)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        return $"{BerlinTime.Iso(slot.StartUtc)}|{slot.Channel}";
+    }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        if (!TryParseSlot(Slot!, out var startUtc, out var channel))
+        {
+            ModelState.AddModelError(nameof(Slot), t["Bitte wählen Sie einen Termin aus der Liste."]);
+            return Page();
+        }
+
+        var clientId = await lookup.CurrentClientIdAsync(cancellationToken);
+        if (clientId is null)
+        {
+            return Forbid();
+        }
+
+        var outcome = await book.BookAsync(clientId.Value, id, startUtc, channel, Topic, cancellationToken);
+        switch (outcome.Refusal)
+        {
+            case null:
+                TempData["Booked"] = outcome.Confirmed
+                    ? t["Ihr Termin ist gebucht und bestätigt."].Value
+                    : t["Ihre Terminanfrage ist verschickt. Sie erfahren hier, sobald sie bestätigt ist."].Value;
+                return LocalRedirect("/meine-termine");
+            case BookingRefusal.UnknownCounsellor:
+                return NotFound();
+            case BookingRefusal.BookingDisabled:
+                ModelState.AddModelError(string.Empty, t["Bei {0} ist gerade keine Terminbuchung möglich.", Counsellor.DisplayName]);
+                break;
+            default:
+                ModelState.AddModelError(nameof(Slot), t["Termin ist nicht mehr frei. Bitte wählen Sie einen anderen."]);
+                break;
+        }
+
+        await LoadAsync(id, cancellationToken);
+        return Page();
+    }
+
+    private static bool TryParseSlot(string value, out DateTime startUtc, out AppointmentChannel channel)
+    {
+        startUtc = default;
+        channel = default;
+        var parts = value.Split('|');
+        return parts.Length == 2
+            && DateTime.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out startUtc)
+            && Enum.TryParse(parts[1], ignoreCase: false, out channel)
+            && Enum.IsDefined(channel);
+    }
+
+    private async Task<bool> LoadAsync(Guid counsellorId, CancellationToken cancellationToken)
+    {
+        if (await availability.LoadAsync(counsellorId, cancellationToken) is not { } view)
+        {
+            return false;
+        }
+
+        Counsellor = view;
+        if (!view.Availability.CanBook)
+        {
+            return true;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var slotMinutes = await db.Counsellors.AsNoTracking().Where(c => c.Id == counsellorId).Select(c => c.SlotMinutes).SingleAsync(cancellationToken);
+        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, now, cancellationToken);
+        Channels = calendar.Hours.Select(h => h.Channel).Distinct().Order().ToList();
+        var slots = SlotPlanner.FreeSlots(calendar, options.Value.RulesFor(slotMinutes), BerlinTime.Zone, now, Channel);
+        Days = slots
+            .GroupBy(s => DateOnly.FromDateTime(BerlinTime.ToLocal(s.StartUtc)))
+            .Select(g => new DaySlots(g.Key, g.ToList()))
+            .ToList();
+        return true;
+    }
+}

@@ -1,0 +1,104 @@
+using Lotse.Domain.Absences;
+using Lotse.Domain.Accounts;
+using Lotse.Domain.Appointments;
+using Lotse.Domain.Notifications;
+using Lotse.Web.Data;
+using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.Notifications;
+using Lotse.Web.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Lotse.Web.Features.Appointments;
+
+public enum BookingRefusal
+{
+    /// <summary>No such counsellor.</summary>
+    UnknownCounsellor,
+
+    /// <summary>The account status does not allow booking (toggle on).</summary>
+    BookingDisabled,
+
+    /// <summary>"Termin ist nicht mehr frei": taken, in the past, too soon, outside booking hours or in an absence.</summary>
+    SlotNotFree,
+}
+
+public sealed record BookingOutcome(Guid? AppointmentId, bool Confirmed, BookingRefusal? Refusal);
+
+/// <summary>
+/// A client books a free slot. One transaction holds the counsellor's lock while the slot planner checks the
+/// slot against the calendar as it is now; the unique index on active (counsellor, start) is the last word,
+/// so however many requests arrive at once, one wins and the others hear that the slot is no longer free.
+/// </summary>
+public sealed class BookAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, IOptions<BookingOptions> options)
+{
+    public async Task<BookingOutcome> BookAsync(Guid clientId, Guid counsellorId, DateTime startUtc, AppointmentChannel channel, string? topic, CancellationToken cancellationToken)
+    {
+        BookingOutcome outcome;
+        try
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            outcome = await strategy.ExecuteAsync(ct => BookInTransactionAsync(clientId, counsellorId, startUtc, channel, topic, ct), cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index saw a concurrent booking of the same slot first.
+            db.ChangeTracker.Clear();
+            return new BookingOutcome(null, false, BookingRefusal.SlotNotFree);
+        }
+
+        if (outcome.AppointmentId is not null)
+        {
+            await notifier.ChangedAsync(counsellorId, cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    private async Task<BookingOutcome> BookInTransactionAsync(Guid clientId, Guid counsellorId, DateTime startUtc, AppointmentChannel channel, string? topic, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockCounsellorAsync(counsellorId, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var counsellor = await db.Counsellors.AsNoTracking().SingleOrDefaultAsync(c => c.Id == counsellorId, cancellationToken);
+        if (counsellor is null)
+        {
+            return new BookingOutcome(null, false, BookingRefusal.UnknownCounsellor);
+        }
+
+        var relation = await db.CounsellingRelations.SingleOrDefaultAsync(r => r.CounsellorId == counsellorId && r.ClientId == clientId, cancellationToken);
+        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, now, cancellationToken);
+        var availability = Availability.For(counsellor.Status, relation?.IsRegularClient == true, calendar.Absences, now);
+        if (!availability.CanBook)
+        {
+            return new BookingOutcome(null, false, BookingRefusal.BookingDisabled);
+        }
+
+        var rules = options.Value.RulesFor(counsellor);
+        var slot = new Slot(startUtc, startUtc.AddMinutes(rules.SlotMinutes), channel);
+        if (!SlotPlanner.IsBookable(slot, calendar, rules, BerlinTime.Zone, now))
+        {
+            return new BookingOutcome(null, false, BookingRefusal.SlotNotFree);
+        }
+
+        var appointment = new Appointment(Guid.NewGuid(), counsellorId, clientId, channel, slot.StartUtc, slot.EndUtc, string.IsNullOrWhiteSpace(topic) ? null : topic.Trim());
+        if (counsellor.AutoConfirm)
+        {
+            appointment.Confirm();
+        }
+
+        db.Appointments.Add(appointment);
+        if (relation is null)
+        {
+            db.CounsellingRelations.Add(new CounsellingRelation(counsellorId, clientId, now));
+        }
+
+        var kind = counsellor.AutoConfirm ? NotificationKind.AppointmentConfirmed : NotificationKind.AppointmentRequested;
+        await outbox.AddAsync(appointment, kind, AppointmentParty.Counsellor, cancellationToken);
+        await outbox.AddAsync(appointment, kind, AppointmentParty.Client, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return new BookingOutcome(appointment.Id, counsellor.AutoConfirm, null);
+    }
+}
