@@ -1,6 +1,7 @@
 using Lotse.Web.Data;
 using Lotse.Web.Features.Absences;
 using Lotse.Web.Features.Appointments;
+using Lotse.Web.Features.Chat;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
@@ -19,6 +20,7 @@ builder.AddAbsences();
 builder.AddRoom();
 builder.AddAppointments();
 builder.AddNotifications();
+builder.AddChat();
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ app.UseLotseWeb();
 app.MapLotseWeb();
 app.MapCounsellors();
 app.MapRoom();
+app.MapChat();
 
 await app.PrepareDatabaseAsync(CancellationToken.None);
 await app.RunAsync();

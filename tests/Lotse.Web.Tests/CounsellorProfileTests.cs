@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Lotse.Web.Tests;
 
 /// <summary>What advice seekers see of a counsellor, through HTTP and the live hub.</summary>
-public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
+public abstract class CounsellorProfileTests(DatabaseKind kind) : ChatTestBase(kind)
 {
     [Fact]
     public async Task Profile_ToggleOff_AnyClientCanBookChatAndMail()
@@ -16,6 +16,10 @@ public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
         var anna = await AddCounsellorAsync("anna@test.lotse", new AccountStatus(false, ChatMode.Online, MailMode.Unlimited, 10));
         await AddClientAsync("Wolke7");
         var http = await LoginAsync("Wolke7");
+
+        // "Online" is shown only while the counsellor has Lotse open (a chat connection), not from the setting alone.
+        AssertFlags(await http.GetStringAsync($"/berater/{anna.Id}"), canBook: true, canChat: true, shownOnline: false, canMail: true);
+        await ConnectAsync("anna@test.lotse");
 
         var html = await http.GetStringAsync($"/berater/{anna.Id}");
 
@@ -65,6 +69,7 @@ public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
     {
         var anna = await AddCounsellorAsync("anna@test.lotse", new AccountStatus(false, ChatMode.Online, MailMode.Unlimited, 10));
         await AddAbsenceAsync(anna, Now.AddHours(1), Now.AddHours(3), "Bin auf Fortbildung");
+        await ConnectAsync("anna@test.lotse");
         var http = Browser();
 
         AssertFlags(await http.GetStringAsync($"/berater/{anna.Id}"), canBook: true, canChat: true, shownOnline: true, canMail: true);
@@ -93,7 +98,7 @@ public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
     public async Task Hub_CounsellorFlipsToggle_WatchingClientIsToldAtOnce()
     {
         var anna = await AddCounsellorAsync("anna@test.lotse");
-        await using var watcher = await ConnectAsync();
+        await using var watcher = await ConnectWatcherAsync();
         var changed = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.On<Guid>("availabilityChanged", id => changed.TrySetResult(id));
         await watcher.InvokeAsync("Watch", anna.Id);
@@ -114,13 +119,13 @@ public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
     {
         var anna = await AddCounsellorAsync("anna@test.lotse");
         var benCounsellor = await AddCounsellorAsync("ben@test.lotse");
-        await using var watcher = await ConnectAsync();
+        await using var watcher = await ConnectWatcherAsync();
         var heard = new List<Guid>();
         watcher.On<Guid>("availabilityChanged", id => { lock (heard) { heard.Add(id); } });
         await watcher.InvokeAsync("Watch", anna.Id);
         // A second watcher of Ben proves that Ben's change was sent before we check Anna's watcher.
         var bensChange = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var benWatcher = await ConnectAsync();
+        await using var benWatcher = await ConnectWatcherAsync();
         benWatcher.On<Guid>("availabilityChanged", _ => bensChange.TrySetResult());
         await benWatcher.InvokeAsync("Watch", benCounsellor.Id);
 
@@ -142,14 +147,14 @@ public abstract class CounsellorProfileTests(DatabaseKind kind) : WebTest(kind)
     [Fact]
     public async Task Hub_WatchUnknownCounsellor_FailsWithGermanMessage()
     {
-        await using var watcher = await ConnectAsync();
+        await using var watcher = await ConnectWatcherAsync();
 
         var error = await Assert.ThrowsAsync<HubException>(() => watcher.InvokeAsync("Watch", Guid.NewGuid()));
 
         Assert.Contains("Diese Berater:in gibt es nicht.", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<HubConnection> ConnectAsync()
+    private async Task<HubConnection> ConnectWatcherAsync()
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(App.Server.BaseAddress, "/hubs/verfuegbarkeit"), o =>

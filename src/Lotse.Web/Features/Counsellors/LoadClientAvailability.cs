@@ -1,15 +1,25 @@
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Chat;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Counsellors;
 
 public sealed record CounsellorAvailabilityView(Guid CounsellorId, string DisplayName, ClientAvailability Availability, bool IsRegularClient);
 
-/// <summary>Loads what one viewer may do with one counsellor, decided by <see cref="Availability.For"/>.</summary>
-public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, TimeProvider clock)
+/// <summary>
+/// Loads what one viewer may do with one counsellor, decided by <see cref="Availability.For"/>.
+/// Chat (issue 5): with <paramref name="presence"/> registered (AddChat), "shown online" also needs an open chat
+/// connection of the counsellor, so nobody is shown online who cannot answer now; without it the status alone decides.
+/// </summary>
+public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, TimeProvider clock, ChatPresence? presence = null)
 {
-    public async Task<CounsellorAvailabilityView?> LoadAsync(Guid counsellorId, CancellationToken cancellationToken)
+    /// <summary>For the signed-in viewer (a client, or anyone else, who is then treated as a non-regular client).</summary>
+    public async Task<CounsellorAvailabilityView?> LoadAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        await LoadForClientAsync(counsellorId, await lookup.CurrentClientIdAsync(cancellationToken), cancellationToken);
+
+    /// <summary>For a client known by id (the chat hub, which has no page request to ask).</summary>
+    public async Task<CounsellorAvailabilityView?> LoadForClientAsync(Guid counsellorId, Guid? clientId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var counsellor = await db.Counsellors.AsNoTracking()
@@ -21,7 +31,6 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
             return null;
         }
 
-        var clientId = await lookup.CurrentClientIdAsync(cancellationToken);
         var isRegular = clientId is { } cid && await db.CounsellingRelations.AsNoTracking()
             .AnyAsync(r => r.CounsellorId == counsellorId && r.ClientId == cid && r.IsRegularClient, cancellationToken);
 
@@ -32,6 +41,12 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
             .ToListAsync(cancellationToken);
 
         var status = new AccountStatus(counsellor.RegularClientsOnly, counsellor.ChatMode, counsellor.MailMode, counsellor.MailCapacity);
-        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, Availability.For(status, isRegular, absences, now), isRegular);
+        var availability = Availability.For(status, isRegular, absences, now);
+        if (presence is not null && availability.ShownOnline && !presence.IsConnected(counsellor.Id))
+        {
+            availability = availability with { ShownOnline = false };
+        }
+
+        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular);
     }
 }
