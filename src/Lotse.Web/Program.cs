@@ -5,6 +5,7 @@ using Lotse.Web.Features.Chat;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
+using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Infrastructure;
 
@@ -21,6 +22,7 @@ builder.AddRoom();
 builder.AddAppointments();
 builder.AddNotifications();
 builder.AddChat();
+builder.AddMail();
 
 var app = builder.Build();
 

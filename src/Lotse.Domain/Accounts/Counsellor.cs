@@ -40,6 +40,20 @@ public sealed class Counsellor
     /// <summary>Booked appointments are confirmed at once, without the counsellor's step.</summary>
     public bool AutoConfirm { get; private set; }
 
+    /// <summary>Takes this counsellor's forwarded mail requests before the agency's fallback does.</summary>
+    public Guid? PersonalFallbackId { get; private set; }
+
+    /// <summary>Names (or clears) the personal fallback; nobody is their own fallback.</summary>
+    public void SetPersonalFallback(Guid? counsellorId)
+    {
+        if (counsellorId == Id)
+        {
+            throw new ArgumentException("A counsellor cannot be their own fallback.", nameof(counsellorId));
+        }
+
+        PersonalFallbackId = counsellorId;
+    }
+
     public static bool IsValidSlotLength(int minutes) => minutes is >= 15 and <= 240;
 
     public void ChangeBookingSettings(int slotMinutes, bool autoConfirm)

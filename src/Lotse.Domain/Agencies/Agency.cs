@@ -1,3 +1,5 @@
+using Lotse.Domain.Mail;
+
 namespace Lotse.Domain.Agencies;
 
 /// <summary>A counselling centre (Beratungsstelle).</summary>
@@ -20,7 +22,22 @@ public sealed class Agency
     /// <summary>Takes the mail requests that its counsellors cannot take.</summary>
     public Guid? FallbackCounsellorId { get; private set; }
 
+    /// <summary>A mail request unanswered for longer than this many hours is overdue ("überfällig").</summary>
+    public int ResponseTargetHours { get; private set; } = (int)MailRules.DefaultResponseTarget.TotalHours;
+
+    public TimeSpan ResponseTarget => TimeSpan.FromHours(ResponseTargetHours);
+
     public void SetFallbackCounsellor(Guid? counsellorId) => FallbackCounsellorId = counsellorId;
+
+    public void SetResponseTarget(int hours)
+    {
+        if (hours is < MailRules.MinResponseTargetHours or > MailRules.MaxResponseTargetHours)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hours), hours, "Response target out of range.");
+        }
+
+        ResponseTargetHours = hours;
+    }
 }
 
 /// <summary>A counsellor belongs to one or more agencies; a staff admin belongs to the agency they administer.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Lotse.Domain.Accounts;
 
 namespace Lotse.Domain.Chat;
@@ -69,41 +68,16 @@ public static class ChatRules
         conversationClosed ? ChatVerdict.Closed : ChatVerdict.Allowed;
 
     /// <summary>
-    /// Plain text, 1 to <see cref="ChatMessage.MaxLength"/> characters after trimming. Line breaks become "\n" (so a
-    /// CRLF counts once) and other control characters are dropped: they have no place in a chat line and could
-    /// disguise what is shown. Nothing else is changed; the page shows the text as text, never as markup.
+    /// Plain text (<see cref="PlainText.Normalize"/>), 1 to <see cref="ChatMessage.MaxLength"/> characters.
     /// </summary>
     public static ChatText CheckText(string? text)
     {
-        if (text is null)
-        {
-            return new ChatText("", ChatTextProblem.Empty);
-        }
-
-        var builder = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\r')
-            {
-                builder.Append('\n');
-                if (i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-            }
-            else if (c is '\n' or '\t' || !char.IsControl(c))
-            {
-                builder.Append(c);
-            }
-        }
-
-        var trimmed = builder.ToString().Trim();
-        return trimmed.Length switch
+        var normalized = PlainText.Normalize(text);
+        return normalized.Length switch
         {
             0 => new ChatText("", ChatTextProblem.Empty),
             > ChatMessage.MaxLength => new ChatText("", ChatTextProblem.TooLong),
-            _ => new ChatText(trimmed, ChatTextProblem.None),
+            _ => new ChatText(normalized, ChatTextProblem.None),
         };
     }
 

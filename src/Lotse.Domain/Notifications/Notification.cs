@@ -8,6 +8,9 @@ public enum NotificationKind
     AppointmentDeclined,
     AppointmentCancelled,
     AppointmentReminder,
+
+    /// <summary>A new message in a mail counselling thread ("Sie haben eine neue Nachricht").</summary>
+    NewMailMessage,
 }
 
 public enum EmailState
@@ -33,8 +36,9 @@ public sealed class Notification
     {
     }
 
-    public Notification(Guid id, string userId, NotificationKind kind, Guid? appointmentId, bool hasEmail, DateTime createdUtc)
+    public Notification(Guid id, string userId, NotificationKind kind, Guid? appointmentId, bool hasEmail, DateTime createdUtc, Guid? mailThreadId = null)
     {
+        MailThreadId = mailThreadId;
         Id = id;
         UserId = userId;
         Kind = kind;
@@ -51,6 +55,8 @@ public sealed class Notification
     public NotificationKind Kind { get; private set; }
 
     public Guid? AppointmentId { get; private set; }
+
+    public Guid? MailThreadId { get; private set; }
 
     public DateTime CreatedUtc { get; private set; }
 

@@ -3,6 +3,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
 using Lotse.Domain.Chat;
+using Lotse.Domain.Mail;
 using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,7 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
     {
         b.HasKey(x => x.Id);
         b.Property(x => x.Name).HasMaxLength(200);
+        b.Ignore(x => x.ResponseTarget);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.FallbackCounsellorId).OnDelete(DeleteBehavior.SetNull);
     }
 }
@@ -42,6 +44,7 @@ internal sealed class CounsellorConfiguration : IEntityTypeConfiguration<Counsel
         b.Property(x => x.ChatMode).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.MailMode).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.Status);
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.PersonalFallbackId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -138,6 +141,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasIndex(x => new { x.Email, x.NextAttemptUtc });
         b.HasOne<IdentityUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Appointment>().WithMany().HasForeignKey(x => x.AppointmentId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<MailThread>().WithMany().HasForeignKey(x => x.MailThreadId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -166,5 +170,48 @@ internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMe
         b.HasIndex(x => new { x.ConversationId, x.Sender, x.ClientMessageId }).IsUnique();
         b.HasIndex(x => new { x.ConversationId, x.Id });
         b.HasOne<Conversation>().WithMany().HasForeignKey(x => x.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class MailThreadConfiguration : IEntityTypeConfiguration<MailThread>
+{
+    public void Configure(EntityTypeBuilder<MailThread> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Subject).HasMaxLength(MailThread.MaxSubjectLength * 4);
+        b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.RouteKind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.RouteReason).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.QueueCause).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Version).IsConcurrencyToken();
+        b.Ignore(x => x.IsOpenRequest);
+        b.Ignore(x => x.IsClosed);
+        b.Ignore(x => x.IsInQueue);
+
+        // Counting a counsellor's open requests (capacity) and their inbox; the agency's queue; the client's list.
+        b.HasIndex(x => new { x.CounsellorId, x.State });
+        b.HasIndex(x => new { x.AgencyId, x.CounsellorId, x.CreatedUtc });
+        b.HasIndex(x => new { x.ClientId, x.LastMessageUtc });
+        // A repeated submit of the same request form finds the thread it already created.
+        b.HasIndex(x => new { x.ClientId, x.RequestKey }).IsUnique();
+        b.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.AddressedCounsellorId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.ForwardedFromId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMessage>
+{
+    public void Configure(EntityTypeBuilder<MailMessage> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedOnAdd();
+        b.Property(x => x.Sender).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Body).HasMaxLength(MailMessage.MaxLength * 4);
+        b.HasIndex(x => new { x.ThreadId, x.RequestKey }).IsUnique();
+        b.HasIndex(x => new { x.ThreadId, x.Id });
+        b.HasOne<MailThread>().WithMany().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -3,6 +3,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
 using Lotse.Domain.Chat;
+using Lotse.Domain.Mail;
 using Lotse.Domain.Notifications;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -41,21 +42,43 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
 
     public DbSet<ChatMessage> ChatMessages => Set<ChatMessage>();
 
+    public DbSet<MailThread> MailThreads => Set<MailThread>();
+
+    public DbSet<MailMessage> MailMessages => Set<MailMessage>();
+
     /// <summary>
-    /// Serialises changes to one counsellor's schedule (absences; later bookings and mail routing) inside the
+    /// Serialises changes to one counsellor's schedule (absences, bookings, mail routing) inside the
     /// current transaction. PostgreSQL locks the counsellor's row; SQLite needs nothing more, because its
     /// transactions begin IMMEDIATE and so already exclude every other writer.
     /// </summary>
-    public async Task LockCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken)
+    /// <summary>Records that the counsellor counsels the client (decision 3), once; the caller saves.</summary>
+    public async Task EnsureRelationAsync(Guid counsellorId, Guid clientId, DateTime nowUtc, CancellationToken cancellationToken)
+    {
+        if (!await CounsellingRelations.AnyAsync(r => r.CounsellorId == counsellorId && r.ClientId == clientId, cancellationToken)
+            && !CounsellingRelations.Local.Any(r => r.CounsellorId == counsellorId && r.ClientId == clientId))
+        {
+            CounsellingRelations.Add(new CounsellingRelation(counsellorId, clientId, nowUtc));
+        }
+    }
+
+    public Task LockCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        LockCounsellorsAsync([counsellorId], cancellationToken);
+
+    /// <summary>
+    /// Locks several counsellors at once (a request to an agency weighs all of its counsellors), always in id order,
+    /// so that two transactions locking overlapping sets cannot deadlock.
+    /// </summary>
+    public async Task LockCounsellorsAsync(IReadOnlyCollection<Guid> counsellorIds, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is null)
         {
-            throw new InvalidOperationException("Lock a counsellor only inside a transaction.");
+            throw new InvalidOperationException("Lock counsellors only inside a transaction.");
         }
 
         if (Database.IsNpgsql())
         {
-            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = {counsellorId} FOR UPDATE", cancellationToken);
+            var ids = counsellorIds.Distinct().Order().ToArray();
+            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", cancellationToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -91,7 +92,41 @@ public static class DemoData
         Absent(db, clara, At(today.AddDays(7), 8), At(today.AddDays(7), 18), "Heute ganztägig im Team-Tag.", "Clara Weiß", now);
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // Mail counselling: an answered request with a new follow-up, an overdue one, and one forwarded because Ben is away.
+        await MailAsync(db, agency, wolke, anna, new RoutingDecision(anna.Id, RouteKind.Counsellor, RouteReason.Unlimited, null, QueueCause.None), "Prüfungsangst", now.AddDays(-2), cancellationToken,
+            (MailSide.Client, "Hallo, ich habe in drei Wochen meine Abschlussprüfung und kann seit Tagen kaum schlafen. Ist das normal?"),
+            (MailSide.Counsellor, "Hallo Wolke7, danke, dass Sie schreiben. Ja, viele Menschen erleben vor Prüfungen genau das. Mögen Sie erzählen, wie Ihre Tage gerade aussehen?"),
+            (MailSide.Client, "Morgens geht es, abends kreisen die Gedanken. Ich lerne bis spät in die Nacht."));
+        await MailAsync(db, agency, mond, anna, new RoutingDecision(anna.Id, RouteKind.Counsellor, RouteReason.RegularClient, null, QueueCause.None), "Wieder schwierige Wochen", now.AddDays(-3), cancellationToken,
+            (MailSide.Client, "Liebe Frau Berger, es ist wieder schwieriger geworden. Können wir schreiben?"));
+        await MailAsync(db, agency, kompass, ben, new RoutingDecision(dora.Id, RouteKind.AgencyFallback, RouteReason.Absent, ben.Id, QueueCause.None), "Frage zur Trennung", now.AddHours(-5), cancellationToken,
+            (MailSide.Client, "Guten Tag, mein Partner und ich trennen uns. Wie sage ich es unseren Kindern?"));
         return true;
+    }
+
+    /// <summary>A thread as routing would have made it, with its messages written at one-hour steps from <paramref name="start"/>.</summary>
+    private static async Task MailAsync(LotseDb db, Agency agency, Client client, Counsellor addressed, RoutingDecision decision, string subject, DateTime start, CancellationToken cancellationToken, params (MailSide Side, string Text)[] messages)
+    {
+        var thread = new MailThread(Guid.NewGuid(), agency.Id, client.Id, addressed.Id, subject, decision, Guid.NewGuid(), start);
+        db.MailThreads.Add(thread);
+        await db.SaveChangesAsync(cancellationToken);
+        var at = start;
+        foreach (var (side, text) in messages)
+        {
+            var message = new MailMessage(thread.Id, side, text, Guid.NewGuid(), at);
+            db.MailMessages.Add(message);
+            await db.SaveChangesAsync(cancellationToken);
+            thread.Wrote(side, message.Id, at);
+            at = at.AddHours(1);
+        }
+
+        if (decision.CounsellorId is { } counsellorId && !db.CounsellingRelations.Local.Any(r => r.CounsellorId == counsellorId && r.ClientId == client.Id))
+        {
+            db.CounsellingRelations.Add(new CounsellingRelation(counsellorId, client.Id, start));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     public static void PrintLogins(TextWriter output)

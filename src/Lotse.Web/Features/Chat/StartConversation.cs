@@ -52,10 +52,7 @@ public sealed class StartConversation(LotseDb db, LoadClientAvailability availab
         var conversation = new Conversation(Guid.NewGuid(), counsellorId, clientId, now);
         db.Conversations.Add(conversation);
         // A chat is contact (decision 3): from now on the counsellor may mark this client as Stammklient:in.
-        if (!await db.CounsellingRelations.AnyAsync(r => r.CounsellorId == counsellorId && r.ClientId == clientId, cancellationToken))
-        {
-            db.CounsellingRelations.Add(new CounsellingRelation(counsellorId, clientId, now));
-        }
+        await db.EnsureRelationAsync(counsellorId, clientId, now, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,24 +1,36 @@
 using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Accounts;
+using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
 
 namespace Lotse.Web.Features.MailSettings;
 
-/// <summary>"Einstellungen der Mailberatung": N, the most open requests under "nach Ressourcen".</summary>
+/// <summary>
+/// "Einstellungen der Mailberatung": N, the most open requests under "nach Ressourcen", and the personal fallback, a
+/// colleague of the same agency who takes forwarded requests before the agency's fallback does.
+/// </summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class IndexModel(CounsellorLookup lookup, ChangeAccountStatus change, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccountStatus change, IStringLocalizer<SharedResource> t) : PageModel
 {
+    public sealed record Colleague(Guid Id, string Name);
+
     [BindProperty]
     public CapacityInput Input { get; set; } = new();
 
     [TempData]
     public string? Saved { get; set; }
+
+    public IReadOnlyList<Colleague> Colleagues { get; private set; } = [];
+
+    /// <summary>The agency's fallback, named in the hint ("without a personal one, … takes them").</summary>
+    public string? AgencyFallbackName { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +41,8 @@ public sealed class IndexModel(CounsellorLookup lookup, ChangeAccountStatus chan
         }
 
         Input.MailCapacity = counsellor.MailCapacity;
+        Input.PersonalFallbackId = counsellor.PersonalFallbackId;
+        await LoadChoicesAsync(counsellor, cancellationToken);
         return Page();
     }
 
@@ -40,14 +54,42 @@ public sealed class IndexModel(CounsellorLookup lookup, ChangeAccountStatus chan
             return Forbid();
         }
 
+        await LoadChoicesAsync(counsellor, cancellationToken);
+        if (Input.PersonalFallbackId is { } chosen && Colleagues.All(c => c.Id != chosen))
+        {
+            ModelState.AddModelError("Input.PersonalFallbackId", t["Bitte wählen Sie eine Person aus Ihrer Beratungsstelle."]);
+        }
+
         if (!ModelState.IsValid)
         {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
 
+        counsellor.SetPersonalFallback(Input.PersonalFallbackId);
         await change.ChangeCapacityAsync(counsellor, Input.MailCapacity!.Value, cancellationToken);
         Saved = t["Gespeichert: höchstens {0} offene Anfragen.", Input.MailCapacity.Value];
         return RedirectToPage();
+    }
+
+    private async Task LoadChoicesAsync(Counsellor counsellor, CancellationToken cancellationToken)
+    {
+        var agencies = db.AgencyMemberships.Where(m => m.UserId == counsellor.UserId).Select(m => m.AgencyId);
+        Colleagues = await (
+                from m in db.AgencyMemberships.AsNoTracking()
+                join c in db.Counsellors.AsNoTracking() on m.UserId equals c.UserId
+                where agencies.Contains(m.AgencyId) && c.Id != counsellor.Id
+                select new Colleague(c.Id, c.DisplayName))
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        Colleagues = Colleagues.OrderBy(c => c.Name, StringComparer.CurrentCulture).ToList();
+        AgencyFallbackName = await (
+                from a in db.Agencies.AsNoTracking()
+                join c in db.Counsellors.AsNoTracking() on a.FallbackCounsellorId equals c.Id
+                where agencies.Contains(a.Id)
+                orderby a.Id
+                select c.DisplayName)
+            .FirstOrDefaultAsync(cancellationToken);
     }
 
     public sealed class CapacityInput
@@ -56,5 +98,8 @@ public sealed class IndexModel(CounsellorLookup lookup, ChangeAccountStatus chan
         [Range(AccountStatus.MinMailCapacity, AccountStatus.MaxMailCapacity, ErrorMessage = "Das Feld „{0}“ muss eine ganze Zahl von {1} bis {2} sein.")]
         [Display(Name = "Höchstzahl offener Mailanfragen")]
         public int? MailCapacity { get; set; }
+
+        [Display(Name = "Persönliche Vertretung")]
+        public Guid? PersonalFallbackId { get; set; }
     }
 }

@@ -19,7 +19,8 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, NotificationTexts t
     /// <summary>Older notices stay in the database; the page shows the latest ones.</summary>
     public const int Shown = 100;
 
-    public sealed record Row(Guid Id, DateTime CreatedUtc, bool Unread, string Text);
+    /// <param name="Link">Where the news is: the mail thread (for the reader's side), else nothing.</param>
+    public sealed record Row(Guid Id, DateTime CreatedUtc, bool Unread, string Text, string? Link);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
@@ -51,6 +52,7 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, NotificationTexts t
                     n.Kind,
                     n.CreatedUtc,
                     n.ReadUtc,
+                    n.MailThreadId,
                     StartUtc = a == null ? (DateTime?)null : a.StartUtc,
                     EndUtc = a == null ? (DateTime?)null : a.EndUtc,
                     CounsellorUserId = c == null ? null : c.UserId,
@@ -64,7 +66,8 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, NotificationTexts t
                 r.Id,
                 r.CreatedUtc,
                 r.ReadUtc is null,
-                texts.InApp(r.Kind, r.StartUtc, r.EndUtc, r.CounsellorUserId == userId ? r.ClientName : r.CounsellorName)))
+                texts.InApp(r.Kind, r.StartUtc, r.EndUtc, r.CounsellorUserId == userId ? r.ClientName : r.CounsellorName),
+                r.MailThreadId is { } thread ? (user.IsCounsellor ? "/posteingang/" : "/anfragen/") + thread : null))
             .ToList();
         UnreadCount = await db.Notifications.CountAsync(n => n.UserId == userId && n.ReadUtc == null, cancellationToken);
         return Page();

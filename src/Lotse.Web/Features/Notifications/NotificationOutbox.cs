@@ -1,4 +1,5 @@
 using Lotse.Domain.Appointments;
+using Lotse.Domain.Mail;
 using Lotse.Domain.Notifications;
 using Lotse.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,24 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
         var userId = recipient == AppointmentParty.Counsellor
             ? await db.Counsellors.Where(c => c.Id == appointment.CounsellorId).Select(c => c.UserId).SingleAsync(cancellationToken)
             : await db.Clients.Where(c => c.Id == appointment.ClientId).Select(c => c.UserId).SingleAsync(cancellationToken);
-        var hasEmail = await db.Users.Where(u => u.Id == userId).Select(u => u.Email != null && u.Email != "").SingleAsync(cancellationToken);
-        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, kind, appointment.Id, hasEmail, clock.GetUtcNow().UtcDateTime));
+        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, kind, appointment.Id, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime));
     }
+
+    /// <summary>"Sie haben eine neue Nachricht" for the other side of a mail thread; a thread in the queue has no counsellor to tell.</summary>
+    public async Task AddForMailAsync(MailThread thread, MailSide recipient, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(thread);
+        var userId = recipient == MailSide.Counsellor
+            ? await db.Counsellors.Where(c => c.Id == thread.CounsellorId).Select(c => c.UserId).SingleOrDefaultAsync(cancellationToken)
+            : await db.Clients.Where(c => c.Id == thread.ClientId).Select(c => c.UserId).SingleAsync(cancellationToken);
+        if (userId is null)
+        {
+            return;
+        }
+
+        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, NotificationKind.NewMailMessage, null, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime, thread.Id));
+    }
+
+    private Task<bool> HasEmailAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.Email != null && u.Email != "").SingleAsync(cancellationToken);
 }

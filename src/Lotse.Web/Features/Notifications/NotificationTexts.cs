@@ -5,7 +5,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Lotse.Web.Features.Notifications;
 
-public sealed record MailText(string Subject, string Body);
+public sealed record EmailText(string Subject, string Body);
 
 /// <summary>
 /// The words of a notification. The e-mail only says THAT something happened and asks the reader to sign in:
@@ -15,9 +15,25 @@ public sealed record MailText(string Subject, string Body);
 public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, NotificationLinks links)
 {
     /// <summary>Subject and body of the e-mail, in German: users have no stored language, and German comes first.</summary>
-    public MailText Email(NotificationKind kind)
+    public EmailText Email(NotificationKind kind)
     {
         using var german = GermanCulture.Use();
+        if (kind == NotificationKind.NewMailMessage)
+        {
+            return new EmailText(
+                t["Lotse: Sie haben eine neue Nachricht"],
+                string.Join(
+                    "\n",
+                    t["Guten Tag,"],
+                    "",
+                    t["Sie haben eine neue Nachricht in Ihrer Mailberatung bei Lotse."],
+                    "",
+                    t["Sie lesen sie, wenn Sie sich bei Lotse anmelden: {0}", links.Notifications],
+                    "",
+                    t["Diese Nachricht wurde automatisch versandt. Bitte antworten Sie nicht darauf."],
+                    ""));
+        }
+
         var what = kind switch
         {
             NotificationKind.AppointmentRequested => t["Ein Termin wurde angefragt."],
@@ -36,13 +52,18 @@ public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, Notifi
             "",
             t["Diese Nachricht wurde automatisch versandt. Bitte antworten Sie nicht darauf."],
             "");
-        return new MailText(t["Lotse: Neuigkeiten zu Ihrem Termin"], body);
+        return new EmailText(t["Lotse: Neuigkeiten zu Ihrem Termin"], body);
     }
 
     /// <summary>The sentence shown in the app, in the UI language of the request.</summary>
     /// <param name="otherParty">For the counsellor the client's nickname, for the client the counsellor's name.</param>
     public string InApp(NotificationKind kind, DateTime? startUtc, DateTime? endUtc, string? otherParty)
     {
+        if (kind == NotificationKind.NewMailMessage)
+        {
+            return t["Sie haben eine neue Nachricht in Ihrer Mailberatung."];
+        }
+
         if (startUtc is not { } start || endUtc is not { } end)
         {
             return t["Es gibt eine Neuigkeit zu einem Termin."];

@@ -128,6 +128,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<Guid?>("PersonalFallbackId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool>("RegularClientsOnly")
                         .HasColumnType("boolean");
 
@@ -139,6 +142,8 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PersonalFallbackId");
 
                     b.HasIndex("UserId")
                         .IsUnique();
@@ -159,6 +164,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -373,6 +381,141 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("Lotse.Domain.Mail.MailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(80000)
+                        .HasColumnType("character varying(80000)");
+
+                    b.Property<Guid>("RequestKey")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("SentUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ThreadId", "Id");
+
+                    b.HasIndex("ThreadId", "RequestKey")
+                        .IsUnique();
+
+                    b.ToTable("MailMessages");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Mail.MailThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AddressedCounsellorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AwaitingReplySinceUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ClientReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CounsellorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("CounsellorReadUpTo")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ForwardedFromId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("LastClientMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastCounsellorMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("QueueCause")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("RequestKey")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RouteKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("RouteReason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)");
+
+                    b.Property<DateTime?>("TakenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AddressedCounsellorId");
+
+                    b.HasIndex("ForwardedFromId");
+
+                    b.HasIndex("ClientId", "LastMessageUtc");
+
+                    b.HasIndex("ClientId", "RequestKey")
+                        .IsUnique();
+
+                    b.HasIndex("CounsellorId", "State");
+
+                    b.HasIndex("AgencyId", "CounsellorId", "CreatedUtc");
+
+                    b.ToTable("MailThreads");
+                });
+
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -398,6 +541,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<Guid?>("MailThreadId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime?>("NextAttemptUtc")
                         .HasColumnType("timestamp with time zone");
 
@@ -411,6 +557,8 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("AppointmentId");
+
+                    b.HasIndex("MailThreadId");
 
                     b.HasIndex("Email", "NextAttemptUtc");
 
@@ -650,6 +798,11 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
             modelBuilder.Entity("Lotse.Domain.Accounts.Counsellor", b =>
                 {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("PersonalFallbackId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -737,11 +890,55 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lotse.Domain.Mail.MailMessage", b =>
+                {
+                    b.HasOne("Lotse.Domain.Mail.MailThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Mail.MailThread", b =>
+                {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("AddressedCounsellorId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lotse.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lotse.Domain.Accounts.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("CounsellorId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("ForwardedFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
                 {
                     b.HasOne("Lotse.Domain.Appointments.Appointment", null)
                         .WithMany()
                         .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Lotse.Domain.Mail.MailThread", null)
+                        .WithMany()
+                        .HasForeignKey("MailThreadId")
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)

@@ -123,6 +123,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("PersonalFallbackId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("RegularClientsOnly")
                         .HasColumnType("INTEGER");
 
@@ -134,6 +137,8 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PersonalFallbackId");
 
                     b.HasIndex("UserId")
                         .IsUnique();
@@ -154,6 +159,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ResponseTargetHours")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -366,6 +374,139 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.ToTable("Conversations");
                 });
 
+            modelBuilder.Entity("Lotse.Domain.Mail.MailMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(80000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sender")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ThreadId", "Id");
+
+                    b.HasIndex("ThreadId", "RequestKey")
+                        .IsUnique();
+
+                    b.ToTable("MailMessages");
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Mail.MailThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AddressedCounsellorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgencyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AwaitingReplySinceUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClientReadUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ClosedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CounsellorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CounsellorReadUpTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ForwardedFromId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastClientMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCounsellorMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastMessageUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueueCause")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RouteKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RouteReason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("TakenUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AddressedCounsellorId");
+
+                    b.HasIndex("ForwardedFromId");
+
+                    b.HasIndex("ClientId", "LastMessageUtc");
+
+                    b.HasIndex("ClientId", "RequestKey")
+                        .IsUnique();
+
+                    b.HasIndex("CounsellorId", "State");
+
+                    b.HasIndex("AgencyId", "CounsellorId", "CreatedUtc");
+
+                    b.ToTable("MailThreads");
+                });
+
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -391,6 +532,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("MailThreadId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("NextAttemptUtc")
                         .HasColumnType("TEXT");
 
@@ -404,6 +548,8 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("AppointmentId");
+
+                    b.HasIndex("MailThreadId");
 
                     b.HasIndex("Email", "NextAttemptUtc");
 
@@ -639,6 +785,11 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Lotse.Domain.Accounts.Counsellor", b =>
                 {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("PersonalFallbackId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -726,11 +877,55 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Lotse.Domain.Mail.MailMessage", b =>
+                {
+                    b.HasOne("Lotse.Domain.Mail.MailThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Domain.Mail.MailThread", b =>
+                {
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("AddressedCounsellorId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lotse.Domain.Agencies.Agency", null)
+                        .WithMany()
+                        .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lotse.Domain.Accounts.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("CounsellorId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Lotse.Domain.Accounts.Counsellor", null)
+                        .WithMany()
+                        .HasForeignKey("ForwardedFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
             modelBuilder.Entity("Lotse.Domain.Notifications.Notification", b =>
                 {
                     b.HasOne("Lotse.Domain.Appointments.Appointment", null)
                         .WithMany()
                         .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Lotse.Domain.Mail.MailThread", null)
+                        .WithMany()
+                        .HasForeignKey("MailThreadId")
                         .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)

@@ -1,0 +1,97 @@
+using Lotse.Domain.Mail;
+using Lotse.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lotse.Web.Features.Mail;
+
+public enum ThreadChange
+{
+    Done,
+    NotFound,
+
+    /// <summary>Someone else changed the thread first (another counsellor took it).</summary>
+    TooLate,
+
+    /// <summary>The step does not fit the thread's state (archive before close, take what is not in the queue).</summary>
+    NotAllowed,
+}
+
+/// <summary>
+/// A counsellor's steps on a thread: take it from the queue, close it (which frees a capacity slot at once, since
+/// open requests are counted, not stored), archive it, and mark it read. The thread's version makes two counsellors
+/// taking the same request at once end with one winner; the other is told.
+/// </summary>
+public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock)
+{
+    public Task<ThreadChange> TakeAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, threadId, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
+
+    public Task<ThreadChange> CloseAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, threadId, thread => thread.CounsellorId == actor.Id && !thread.IsClosed, thread => thread.Close(Now), cancellationToken);
+
+    public Task<ThreadChange> ArchiveAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, threadId, thread => thread.CounsellorId == actor.Id && thread.State == MailThreadState.Closed, thread => thread.Archive(), cancellationToken);
+
+    /// <summary>The reader has seen everything up to the newest message of the other side.</summary>
+    public async Task MarkReadAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        var thread = await access.ThreadAsync(actor, threadId, tracked: true, cancellationToken);
+        if (thread is null || (actor.Side == MailSide.Counsellor && thread.CounsellorId != actor.Id) || !thread.IsUnreadFor(actor.Side))
+        {
+            return;
+        }
+
+        thread.MarkRead(actor.Side, long.MaxValue);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A message arrived meanwhile; it stays unread, which is right.
+        }
+    }
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    private async Task<ThreadChange> ChangeAsync(MailActor actor, Guid threadId, Func<MailThread, bool> allowed, Action<MailThread> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (actor.Side != MailSide.Counsellor)
+        {
+            return ThreadChange.NotFound;
+        }
+
+        db.ChangeTracker.Clear();
+        var thread = await access.ThreadAsync(actor, threadId, tracked: true, cancellationToken);
+        if (thread is null)
+        {
+            // Taken by a colleague a moment ago: say so, instead of a bare "not found". Other agencies' ids stay 404.
+            var agencyId = await db.MailThreads.AsNoTracking().Where(t => t.Id == threadId).Select(t => (Guid?)t.AgencyId).SingleOrDefaultAsync(cancellationToken);
+            return agencyId is { } agency && await access.IsInAgencyAsync(actor.Id, agency, cancellationToken) ? ThreadChange.TooLate : ThreadChange.NotFound;
+        }
+
+        if (!allowed(thread))
+        {
+            return thread.IsInQueue || thread.CounsellorId == actor.Id ? ThreadChange.NotAllowed : ThreadChange.TooLate;
+        }
+
+        change(thread);
+        if (thread.CounsellorId is { } counsellorId)
+        {
+            await db.EnsureRelationAsync(counsellorId, thread.ClientId, Now, cancellationToken);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return ThreadChange.Done;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return ThreadChange.TooLate;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using Lotse.Domain.Mail;
+using Lotse.Web.Data;
+using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Counsellors;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lotse.Web.Features.Mail;
+
+/// <summary>A client writes a new mail request, to a counsellor (?berater=) or to a counselling centre (?stelle=).</summary>
+[Authorize(Roles = Roles.Client)]
+public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability, MailAccess access, SendMailRequest send, MailTexts texts) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "berater")]
+    public Guid? CounsellorId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "stelle")]
+    public Guid? AgencyId { get; set; }
+
+    [BindProperty]
+    public MailRequestForm Form { get; set; } = new();
+
+    public string AddresseeName { get; private set; } = "";
+
+    public CounsellorAvailabilityView? Counsellor { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAddresseeAsync(cancellationToken))
+        {
+            return NotFound();
+        }
+
+        Form = new MailRequestForm { RequestKey = Guid.NewGuid() };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!await LoadAddresseeAsync(cancellationToken) || await access.CurrentAsync(cancellationToken) is not { Side: MailSide.Client } client)
+        {
+            return NotFound();
+        }
+
+        if (Form.RequestKey == Guid.Empty)
+        {
+            Form.RequestKey = Guid.NewGuid();
+        }
+
+        var result = await send.SendAsync(client.Id, new MailAddressee(CounsellorId, CounsellorId is null ? AgencyId : null), Form.Subject, Form.Body, Form.RequestKey, cancellationToken);
+        switch (result)
+        {
+            case MailRequestSent sent:
+                TempData["Notice"] = texts.Arrived;
+                return Redirect($"/anfragen/{sent.ThreadId}");
+            case MailRequestInvalid invalid:
+                var field = invalid.Problem is MailTextProblem.EmptySubject or MailTextProblem.SubjectTooLong ? "Form.Subject" : "Form.Body";
+                ModelState.AddModelError(field, texts.Problem(invalid.Problem));
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+                return Page();
+            case MailRequestNotReachable:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
+            default:
+                return NotFound();
+        }
+    }
+
+    private async Task<bool> LoadAddresseeAsync(CancellationToken cancellationToken)
+    {
+        if (CounsellorId is { } counsellorId)
+        {
+            Counsellor = await availability.LoadAsync(counsellorId, cancellationToken);
+            AddresseeName = Counsellor?.DisplayName ?? "";
+            return Counsellor is not null;
+        }
+
+        AddresseeName = await db.Agencies.AsNoTracking().Where(a => a.Id == AgencyId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
+        return AddresseeName.Length > 0;
+    }
+
+    public sealed class MailRequestForm
+    {
+        public string? Subject { get; set; }
+
+        public string? Body { get; set; }
+
+        /// <summary>Made when the form is shown; sending the same form twice stores one request.</summary>
+        public Guid RequestKey { get; set; }
+    }
+}

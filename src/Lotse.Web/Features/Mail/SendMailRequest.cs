@@ -1,0 +1,130 @@
+using Lotse.Domain.Accounts;
+using Lotse.Domain.Mail;
+using Lotse.Web.Data;
+using Lotse.Web.Features.Notifications;
+using Microsoft.EntityFrameworkCore;
+
+namespace Lotse.Web.Features.Mail;
+
+/// <summary>Where the client writes: one counsellor, or a counselling centre as a whole.</summary>
+public sealed record MailAddressee(Guid? CounsellorId, Guid? AgencyId);
+
+public abstract record MailRequestResult;
+
+public sealed record MailRequestSent(Guid ThreadId) : MailRequestResult;
+
+public sealed record MailRequestInvalid(MailTextProblem Problem) : MailRequestResult;
+
+/// <summary>The counsellor takes only regular clients (black toggle) and this client is not one.</summary>
+public sealed record MailRequestNotReachable : MailRequestResult;
+
+public sealed record MailAddresseeNotFound : MailRequestResult;
+
+/// <summary>
+/// A client's new mail request. One transaction locks the counsellors routing weighs (the addressed one, or every
+/// counsellor of the agency, in id order), counts their open requests as they are now, asks <see cref="MailRouter"/>,
+/// and saves thread, first message and notification together: however many requests arrive at once, nobody gets more
+/// than N open requests through routing, and none is lost. The client's request key makes a repeated submit harmless.
+/// </summary>
+public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox)
+{
+    public async Task<MailRequestResult> SendAsync(Guid clientId, MailAddressee to, string? subject, string? body, Guid requestKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var text = MailRules.CheckRequest(subject, body);
+        if (!text.IsValid)
+        {
+            return new MailRequestInvalid(text.Problem);
+        }
+
+        try
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            return await strategy.ExecuteAsync(ct => SendInTransactionAsync(clientId, to, text, requestKey, ct), cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same request was submitted twice at once: the unique request key let the first one in.
+            if (await ExistingAsync(clientId, requestKey, cancellationToken) is { } existing)
+            {
+                return new MailRequestSent(existing);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<Guid?> ExistingAsync(Guid clientId, Guid requestKey, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        return await db.MailThreads.AsNoTracking()
+            .Where(t => t.ClientId == clientId && t.RequestKey == requestKey)
+            .Select(t => (Guid?)t.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<MailRequestResult> SendInTransactionAsync(Guid clientId, MailAddressee to, MailText text, Guid requestKey, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        if (await ExistingAsync(clientId, requestKey, cancellationToken) is { } existing)
+        {
+            return new MailRequestSent(existing);
+        }
+
+        var agencyId = to.CounsellorId is { } addressed
+            ? await MailLoads.AgencyOfAsync(db, addressed, cancellationToken)
+            : await db.Agencies.AsNoTracking().Where(a => a.Id == to.AgencyId).Select(a => (Guid?)a.Id).SingleOrDefaultAsync(cancellationToken);
+        if (agencyId is not { } agency)
+        {
+            return new MailAddresseeNotFound();
+        }
+
+        var agencyFallbackId = await db.Agencies.AsNoTracking().Where(a => a.Id == agency).Select(a => a.FallbackCounsellorId).SingleAsync(cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // Lock first, then read: the counts below are then the ones no concurrent request can change before we commit.
+        var weighed = to.CounsellorId is { } id ? [id] : await MailLoads.CounsellorsOfAsync(db, agency, cancellationToken);
+        await db.LockCounsellorsAsync(weighed, cancellationToken);
+        var isRegular = to.CounsellorId is { } target && await db.CounsellingRelations.AsNoTracking()
+            .AnyAsync(r => r.CounsellorId == target && r.ClientId == clientId && r.IsRegularClient, cancellationToken);
+        var loads = await MailLoads.LoadAsync(db, weighed, now, cancellationToken);
+        if (to.CounsellorId is { } direct)
+        {
+            if (loads.SingleOrDefault(l => l.CounsellorId == direct) is not { } load)
+            {
+                return new MailAddresseeNotFound();
+            }
+
+            // The black toggle: only regular clients may write (seed). Everything else is routed, never refused.
+            if (!Availability.For(load.Status, isRegular, load.Absences, now).CanSendMailRequest)
+            {
+                return new MailRequestNotReachable();
+            }
+
+            var fallbacks = new[] { load.PersonalFallbackId, agencyFallbackId }.OfType<Guid>().Where(f => f != direct).ToList();
+            loads.AddRange(await MailLoads.LoadAsync(db, fallbacks, now, cancellationToken));
+        }
+        else if (agencyFallbackId is { } fallback && !weighed.Contains(fallback))
+        {
+            loads.AddRange(await MailLoads.LoadAsync(db, [fallback], now, cancellationToken));
+        }
+
+        var decision = MailRouter.Route(new MailRouteRequest(to.CounsellorId, isRegular, agencyFallbackId), loads, now);
+        var thread = new MailThread(Guid.NewGuid(), agency, clientId, to.CounsellorId, text.Subject, decision, requestKey, now);
+        db.MailThreads.Add(thread);
+        var message = new MailMessage(thread.Id, MailSide.Client, text.Body, requestKey, now);
+        db.MailMessages.Add(message);
+        await db.SaveChangesAsync(cancellationToken);
+        thread.Wrote(MailSide.Client, message.Id, now);
+        if (thread.CounsellorId is { } answering)
+        {
+            await db.EnsureRelationAsync(answering, clientId, now, cancellationToken);
+            await outbox.AddForMailAsync(thread, MailSide.Counsellor, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return new MailRequestSent(thread.Id);
+    }
+}
