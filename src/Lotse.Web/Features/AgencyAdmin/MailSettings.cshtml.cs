@@ -93,7 +93,7 @@ public sealed class MailSettingsModel(LotseDb db, CurrentUser user, IStringLocal
 
     public sealed class SettingsInput
     {
-        [Display(Name = "Vertretung der Beratungsstelle")]
+        [Display(Name = "Fallback-Berater:in der Beratungsstelle")]
         public Guid? FallbackCounsellorId { get; set; }
 
         [Required(ErrorMessage = "Bitte füllen Sie das Feld „{0}“ aus.")]

@@ -64,9 +64,9 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
             (RouteKind.Counsellor, RouteReason.LeastLoaded) => t["An die Beratungsstelle {0} gerichtet; Ihnen zugeteilt, weil Sie die wenigsten offenen Anfragen hatten.", thread.AgencyName].Value,
             (RouteKind.Counsellor, RouteReason.RegularClient) => t["Von Ihrer Stammklient:in: Solche Anfragen erreichen Sie immer, auch bei „keine neuen Anfragen“ oder voller Kapazität."].Value,
             (RouteKind.Counsellor, _) => null,
-            (RouteKind.PersonalFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die persönliche Vertretung.", from, reason ?? ""].Value,
-            (RouteKind.AgencyFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die Vertretung der Beratungsstelle.", from, reason ?? ""].Value,
-            (RouteKind.AgencyFallback, _) => t["An die Beratungsstelle gerichtet; bei Ihnen als Vertretung, weil {0}.", reason ?? ""].Value,
+            (RouteKind.PersonalFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die persönliche Fallback-Berater:in.", from, reason ?? ""].Value,
+            (RouteKind.AgencyFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die Fallback-Berater:in der Beratungsstelle.", from, reason ?? ""].Value,
+            (RouteKind.AgencyFallback, _) => t["An die Beratungsstelle gerichtet; bei Ihnen als Fallback-Berater:in, weil {0}.", reason ?? ""].Value,
             _ => t["Wartet in der Warteschlange von {0}, weil {1}.", thread.AgencyName, QueueCause(thread, reason)].Value,
         };
     }
@@ -95,8 +95,8 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
 
     private string QueueCause(MailThreadView thread, string? reason) => thread.QueueCause switch
     {
-        Domain.Mail.QueueCause.FallbackAbsent => t["{0}, und die Vertretung ist abwesend", reason ?? ""],
-        Domain.Mail.QueueCause.NoFallback => t["{0}, und keine Vertretung benannt ist", reason ?? ""],
+        Domain.Mail.QueueCause.FallbackAbsent => t["{0}, und die Fallback-Berater:in ist abwesend", reason ?? ""],
+        Domain.Mail.QueueCause.NoFallback => t["{0}, und keine Fallback-Berater:in benannt ist", reason ?? ""],
         _ => reason ?? "",
     };
 }

@@ -99,7 +99,7 @@ public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccoun
         [Display(Name = "Höchstzahl offener Mailanfragen")]
         public int? MailCapacity { get; set; }
 
-        [Display(Name = "Persönliche Vertretung")]
+        [Display(Name = "Persönliche Fallback-Berater:in")]
         public Guid? PersonalFallbackId { get; set; }
     }
 }
