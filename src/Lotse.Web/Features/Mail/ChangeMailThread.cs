@@ -24,13 +24,13 @@ public enum ThreadChange
 public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock)
 {
     public Task<ThreadChange> TakeAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
+        ChangeAsync(actor, threadId, isTake: true, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
 
     public Task<ThreadChange> CloseAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, thread => thread.CounsellorId == actor.Id && !thread.IsClosed, thread => thread.Close(Now), cancellationToken);
+        ChangeAsync(actor, threadId, isTake: false, thread => thread.CounsellorId == actor.Id && !thread.IsClosed, thread => thread.Close(Now), cancellationToken);
 
     public Task<ThreadChange> ArchiveAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, thread => thread.CounsellorId == actor.Id && thread.State == MailThreadState.Closed, thread => thread.Archive(), cancellationToken);
+        ChangeAsync(actor, threadId, isTake: false, thread => thread.CounsellorId == actor.Id && thread.State == MailThreadState.Closed, thread => thread.Archive(), cancellationToken);
 
     /// <summary>The reader has seen everything up to the newest message of the other side.</summary>
     public async Task MarkReadAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken)
@@ -55,7 +55,7 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private async Task<ThreadChange> ChangeAsync(MailActor actor, Guid threadId, Func<MailThread, bool> allowed, Action<MailThread> change, CancellationToken cancellationToken)
+    private async Task<ThreadChange> ChangeAsync(MailActor actor, Guid threadId, bool isTake, Func<MailThread, bool> allowed, Action<MailThread> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (actor.Side != MailSide.Counsellor)
@@ -67,9 +67,14 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
         var thread = await access.ThreadAsync(actor, threadId, tracked: true, cancellationToken);
         if (thread is null)
         {
-            // Taken by a colleague a moment ago: say so, instead of a bare "not found". Other agencies' ids stay 404.
-            var agencyId = await db.MailThreads.AsNoTracking().Where(t => t.Id == threadId).Select(t => (Guid?)t.AgencyId).SingleOrDefaultAsync(cancellationToken);
-            return agencyId is { } agency && await access.IsInAgencyAsync(actor.Id, agency, cancellationToken) ? ThreadChange.TooLate : ThreadChange.NotFound;
+            // Taken from the queue by a colleague a moment ago: say so, instead of a bare "not found". Anything else (a
+            // colleague's own thread, which was never in the queue; another agency's id; closing what is not yours) stays
+            // 404, so that nobody can probe which ids exist (decision 4).
+            var taken = await db.MailThreads.AsNoTracking()
+                .Where(t => t.Id == threadId && t.TakenUtc != null)
+                .Select(t => (Guid?)t.AgencyId)
+                .SingleOrDefaultAsync(cancellationToken);
+            return isTake && taken is { } agency && await access.IsInAgencyAsync(actor.Id, agency, cancellationToken) ? ThreadChange.TooLate : ThreadChange.NotFound;
         }
 
         if (!allowed(thread))

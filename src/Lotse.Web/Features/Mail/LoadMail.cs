@@ -37,7 +37,9 @@ public sealed record MailThreadView(
     QueueCause QueueCause,
     bool TakenFromQueue,
     IReadOnlyList<MailMessageView> Messages,
-    AbsencePeriod? CounsellorAbsence);
+    AbsencePeriod? CounsellorAbsence,
+    bool AwaitingReply,
+    int ResponseTargetHours);
 
 /// <summary>Filters of the counsellor's inbox.</summary>
 public enum InboxFilter
@@ -138,7 +140,9 @@ public sealed class LoadMail(LotseDb db, TimeProvider clock)
             thread.QueueCause,
             thread.TakenUtc is not null,
             messages.Select(m => new MailMessageView(m.Id, m.Sender, m.Sender == MailSide.Client ? clientName : counsellorName ?? "", m.Body, m.SentUtc)).ToList(),
-            absence);
+            absence,
+            thread.AwaitingReplySinceUtc is not null,
+            agency.ResponseTargetHours);
     }
 
     private async Task<Dictionary<Guid, string>> CounsellorNamesAsync(IEnumerable<Guid?> ids, CancellationToken cancellationToken)

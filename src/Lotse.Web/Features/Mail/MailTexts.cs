@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lotse.Domain.Mail;
 using Lotse.Web.Infrastructure;
 using Microsoft.Extensions.Localization;
@@ -37,7 +38,7 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
     {
         MailTextProblem.EmptySubject => t["Bitte geben Sie einen Betreff ein."],
         MailTextProblem.SubjectTooLong => t["Der Betreff darf höchstens {0} Zeichen lang sein.", MailThread.MaxSubjectLength],
-        MailTextProblem.TextTooLong => t["Die Nachricht darf höchstens {0} Zeichen lang sein.", MailMessage.MaxLength],
+        MailTextProblem.TextTooLong => t["Die Nachricht darf höchstens {0} Zeichen lang sein.", MailMessage.MaxLength.ToString("N0", CultureInfo.CurrentCulture)],
         _ => t["Bitte schreiben Sie eine Nachricht."],
     };
 
@@ -47,27 +48,27 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
         ArgumentNullException.ThrowIfNull(thread);
         if (thread.TakenFromQueue)
         {
-            return t["Aus der Warteschlange von {0} übernommen.", thread.AgencyName];
+            return t["Aus der Warteschlange von „{0}“ übernommen.", thread.AgencyName];
         }
 
         var from = thread.ForwardedFromName;
         var reason = thread.RouteReason switch
         {
-            RouteReason.NoNewRequests => t["{0} nimmt derzeit keine neuen Anfragen an", from ?? ""].Value,
-            RouteReason.CapacityFull => t["{0} hat die Höchstzahl offener Anfragen erreicht", from ?? ""].Value,
-            RouteReason.Absent => t["{0} ist abwesend", from ?? ""].Value,
+            RouteReason.NoNewRequests => t["{0} derzeit keine neuen Anfragen annimmt", from ?? ""].Value,
+            RouteReason.CapacityFull => t["{0} die Höchstzahl offener Anfragen erreicht hat", from ?? ""].Value,
+            RouteReason.Absent => t["{0} abwesend ist", from ?? ""].Value,
             RouteReason.NobodyFree => t["an der Beratungsstelle gerade niemand neue Anfragen annimmt"].Value,
             _ => null,
         };
         return (thread.RouteKind, thread.RouteReason) switch
         {
-            (RouteKind.Counsellor, RouteReason.LeastLoaded) => t["An die Beratungsstelle {0} gerichtet; Ihnen zugeteilt, weil Sie die wenigsten offenen Anfragen hatten.", thread.AgencyName].Value,
+            (RouteKind.Counsellor, RouteReason.LeastLoaded) => t["An „{0}“ gerichtet; Ihnen zugeteilt, weil Sie die wenigsten offenen Anfragen hatten.", thread.AgencyName].Value,
             (RouteKind.Counsellor, RouteReason.RegularClient) => t["Von Ihrer Stammklient:in: Solche Anfragen erreichen Sie immer, auch bei „keine neuen Anfragen“ oder voller Kapazität."].Value,
             (RouteKind.Counsellor, _) => null,
             (RouteKind.PersonalFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die persönliche Fallback-Berater:in.", from, reason ?? ""].Value,
             (RouteKind.AgencyFallback, _) when from is not null => t["Weitergeleitet von {0}, weil {1}. Sie sind die Fallback-Berater:in der Beratungsstelle.", from, reason ?? ""].Value,
             (RouteKind.AgencyFallback, _) => t["An die Beratungsstelle gerichtet; bei Ihnen als Fallback-Berater:in, weil {0}.", reason ?? ""].Value,
-            _ => t["Wartet in der Warteschlange von {0}, weil {1}.", thread.AgencyName, QueueCause(thread, reason)].Value,
+            _ => t["Wartet in der Warteschlange von „{0}“, weil {1}.", thread.AgencyName, QueueCause(thread, reason)].Value,
         };
     }
 
@@ -77,7 +78,12 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
         ArgumentNullException.ThrowIfNull(thread);
         if (thread.CounsellorName is not { } answering)
         {
-            return t["Ihre Anfrage wartet bei der Beratungsstelle {0}. Die nächste freie Berater:in übernimmt sie und antwortet Ihnen hier.", thread.AgencyName];
+            return t["Ihre Anfrage ist bei „{0}“ angekommen. Die nächste freie Berater:in übernimmt sie und antwortet Ihnen hier.", thread.AgencyName];
+        }
+
+        if (thread.State is MailThreadState.Closed or MailThreadState.Archived)
+        {
+            return t["Beantwortet von {0}.", answering];
         }
 
         var addressed = thread.AddressedName;

@@ -56,7 +56,8 @@ public abstract class MailThreadPage(MailAccess access, LoadMail load, WriteMail
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return Page();
             case WriteOutcome.Closed or WriteOutcome.NotTaken:
-                ModelState.AddModelError("Reply.Body", result.Outcome == WriteOutcome.Closed ? texts.ClosedNoReply : texts.TakeFirst);
+                // The reply box is not shown in these states: the message goes to the top of the page.
+                ModelState.AddModelError(string.Empty, result.Outcome == WriteOutcome.Closed ? texts.ClosedNoReply : texts.TakeFirst);
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
             default:

@@ -56,8 +56,14 @@ public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability
                 TempData["Notice"] = texts.Arrived;
                 return Redirect($"/anfragen/{sent.ThreadId}");
             case MailRequestInvalid invalid:
-                var field = invalid.Problem is MailTextProblem.EmptySubject or MailTextProblem.SubjectTooLong ? "Form.Subject" : "Form.Body";
-                ModelState.AddModelError(field, texts.Problem(invalid.Problem));
+                var subjectProblem = invalid.Problem is MailTextProblem.EmptySubject or MailTextProblem.SubjectTooLong;
+                ModelState.AddModelError(subjectProblem ? "Form.Subject" : "Form.Body", texts.Problem(invalid.Problem));
+                // The rules stop at the first problem; an empty form must name both fields at once, not one per attempt.
+                if (subjectProblem && MailRules.CheckFollowUp(Form.Body) is { IsValid: false } body)
+                {
+                    ModelState.AddModelError("Form.Body", texts.Problem(body.Problem));
+                }
+
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 return Page();
             case MailRequestNotReachable:
