@@ -194,8 +194,11 @@ public sealed class RedisChatPresence(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Take the lease before the first connection is counted, then keep renewing it.
+        // The lease is judged by the Redis server's clock, so it is renewed on real time, not on the app's clock (which
+        // decides the grace time, and which tests move by hand). Made here, so that a lifetime too short fails the start.
+        var timer = new PeriodicTimer(_lifetime / 3, TimeProvider.System);
         await BeatAsync(cancellationToken);
-        _heartbeat = KeepBeatingAsync(_stop.Token);
+        _heartbeat = KeepBeatingAsync(timer, _stop.Token);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -243,11 +246,9 @@ public sealed class RedisChatPresence(
         }
     }
 
-    private async Task KeepBeatingAsync(CancellationToken stop)
+    private async Task KeepBeatingAsync(PeriodicTimer timer, CancellationToken stop)
     {
-        // The lease is judged by the Redis server's clock, so it is renewed on real time, not on the app's clock (which
-        // decides the grace time, and which tests move by hand).
-        using var timer = new PeriodicTimer(_lifetime / 3, TimeProvider.System);
+        using var _ = timer;
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
