@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every Lotse test on a fresh Debian machine with the .NET SDK: installs what the tests need
-# (Debian's chromium for the browser tests, postgresql for the PostgreSQL runs, Node.js/npm for the
-# front-end packages) when it is missing, then runs all test projects on SQLite and PostgreSQL.
+# (Debian's chromium for the browser tests, postgresql for the PostgreSQL runs, redis-server for the
+# tests with several app instances, Node.js/npm for the front-end packages) when it is missing, then
+# runs all test projects on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]} from Debian's packages"

@@ -43,6 +43,7 @@ public static class WebSetup
         // German text stays readable in the HTML (ä, not &#xE4;); markup characters are still encoded.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddSignalR();
+        builder.AddLotseRedis();
         services.AddProblemDetails();
         services.AddAntiforgery(o => o.HeaderName = "RequestVerificationToken");
         services.Configure<SupportContact>(builder.Configuration.GetSection("Support"));

@@ -17,19 +17,39 @@ public enum DatabaseKind
 /// The real app (Program) on a database of its own: a fresh SQLite file, or a fresh database in the
 /// throwaway PostgreSQL cluster. Migrations run at start-up exactly as in production. Time is a
 /// <see cref="FakeTimeProvider"/> that tests move.
+/// <para>
+/// Several instances of the app: give the next one the first one's <see cref="DatabaseName"/> (it then joins that
+/// database and leaves deleting it to the first) and the same <c>redisConfiguration</c> and <c>settings</c>. Start them
+/// one after the other: the first migrates and adds the roles, for the next one both find nothing to do. Each instance
+/// has its own <see cref="Clock"/>.
+/// </para>
 /// </summary>
 public sealed class LotseAppFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset DefaultStart = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
     private readonly string? _sqliteFile;
+    private readonly bool _ownsDatabase;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public LotseAppFactory(DatabaseKind kind, bool seedDemoData = false, DateTimeOffset? start = null, string? databaseName = null)
+    /// <param name="redisConfiguration">Redis:Configuration: with it the app runs as one of several instances (backplane, shared presence).</param>
+    /// <param name="settings">More configuration, e.g. Redis:ChannelPrefix.</param>
+    public LotseAppFactory(
+        DatabaseKind kind,
+        bool seedDemoData = false,
+        DateTimeOffset? start = null,
+        string? databaseName = null,
+        string? redisConfiguration = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         Kind = kind;
         SeedDemoData = seedDemoData;
         Clock = new FakeTimeProvider(start ?? DefaultStart);
+        RedisConfiguration = redisConfiguration;
+        _settings = settings ?? new Dictionary<string, string>();
+        _ownsDatabase = databaseName is null;
         var name = databaseName ?? "lotse_" + Guid.NewGuid().ToString("N");
+        DatabaseName = name;
         if (kind == DatabaseKind.Sqlite)
         {
             var folder = Path.Combine(Path.GetTempPath(), "lotse-tests");
@@ -51,6 +71,11 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
 
     public string ConnectionString { get; }
 
+    /// <summary>The SQLite file's name without extension, or the PostgreSQL database: what a further instance joins.</summary>
+    public string DatabaseName { get; }
+
+    public string? RedisConfiguration { get; }
+
     /// <summary>Where this app's e-mails land as .eml files.</summary>
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "lotse-tests", "mail-" + Guid.NewGuid().ToString("N"));
 
@@ -64,6 +89,16 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
         // Tests drive the notification dispatcher and reminder scheduler themselves; mails land in a folder of their own.
         builder.UseSetting("Mail:BackgroundServices", "false");
         builder.UseSetting("Mail:PickupDirectory", MailFolder);
+        if (RedisConfiguration is not null)
+        {
+            builder.UseSetting("Redis:Configuration", RedisConfiguration);
+        }
+
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -75,7 +110,8 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
             Directory.Delete(MailFolder, recursive: true);
         }
 
-        if (disposing && _sqliteFile is not null)
+        // A further instance on another factory's database leaves the file to that factory.
+        if (disposing && _sqliteFile is not null && _ownsDatabase)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })

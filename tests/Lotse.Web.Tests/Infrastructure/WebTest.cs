@@ -26,12 +26,15 @@ public abstract partial class WebTest(DatabaseKind kind) : IAsyncLifetime
 
     public virtual Task InitializeAsync()
     {
-        App = new LotseAppFactory(kind);
+        App = CreateApp(kind);
         _ = App.Server; // start now: migrations run here, not inside the first request
         return Task.CompletedTask;
     }
 
     public virtual async Task DisposeAsync() => await App.DisposeAsync();
+
+    /// <summary>The app under test; a test class that needs other settings (e.g. Redis) makes its own.</summary>
+    protected virtual LotseAppFactory CreateApp(DatabaseKind databaseKind) => new(databaseKind);
 
     protected async Task<T> WithDbAsync<T>(Func<LotseDb, Task<T>> work)
     {

@@ -20,7 +20,7 @@ public sealed class ChatHub(
     ChatMembership membership,
     ChatTexts texts,
     ChatBroadcast broadcast,
-    ChatPresence presence,
+    IChatPresence presence,
     AvailabilityNotifier availabilityNotifier,
     TimeProvider clock,
     IOptions<ChatOptions> options) : Hub
@@ -42,7 +42,7 @@ public sealed class ChatHub(
             await Groups.AddToGroupAsync(Context.ConnectionId, inbox, Context.ConnectionAborted);
             if (caller.Side == ChatSide.Counsellor)
             {
-                var cameOnline = presence.Connected(caller.Id);
+                var cameOnline = await presence.ConnectedAsync(caller.Id, Context.ConnectionAborted);
                 // Only a connection that was counted may be counted off again when it closes.
                 Context.Items[PresenceKey] = caller.Id;
                 if (cameOnline)
@@ -60,7 +60,7 @@ public sealed class ChatHub(
         if (Context.Items.TryGetValue(PresenceKey, out var value) && value is Guid counsellorId)
         {
             // Presence tells the client pages itself, after its grace time.
-            presence.Disconnected(counsellorId);
+            await presence.DisconnectedAsync(counsellorId, CancellationToken.None);
         }
 
         await base.OnDisconnectedAsync(exception);

@@ -5,21 +5,45 @@ namespace Lotse.Web.Features.Chat;
 
 /// <summary>
 /// Which counsellors have at least one open chat connection. A counsellor in chat mode "Online" is shown online only
-/// while this says connected. Going offline waits <see cref="Grace"/> after the last connection closed: moving from one
-/// page to the next closes one connection and opens another, and clients should not see the counsellor blink offline.
-/// Every flip is told to the client pages through <see cref="AvailabilityNotifier"/>.
+/// while this says connected. Going offline waits <see cref="ChatPresence.Grace"/> after the last connection closed:
+/// moving from one page to the next closes one connection and opens another, and clients should not see the counsellor
+/// blink offline. Every flip is told to the client pages through <see cref="AvailabilityNotifier"/>.
 /// <para>
-/// Kept in this process's memory, which is right for one app instance. Several instances need shared presence (e.g.
-/// connection counts per counsellor in Redis, with an expiry each instance refreshes, so that a crashed instance's
-/// connections disappear) next to the SignalR Redis backplane; that is a later step of issue 5.
+/// Chosen at start-up (<see cref="ChatSetup"/>): <see cref="ChatPresence"/> in this process's memory for one app
+/// instance, <see cref="RedisChatPresence"/> shared through Redis when several instances run (decision 11).
 /// </para>
 /// </summary>
-public sealed class ChatPresence(TimeProvider clock, IHubContext<AvailabilityHub> availabilityHub, ILogger<ChatPresence> logger) : IDisposable
+public interface IChatPresence
+{
+    /// <summary>Connected now (on any instance), or disconnected less than <see cref="ChatPresence.Grace"/> ago.</summary>
+    Task<bool> IsConnectedAsync(Guid counsellorId, CancellationToken cancellationToken);
+
+    /// <summary>Counts one more connection; true when the counsellor was offline before (presence flips to on).</summary>
+    Task<bool> ConnectedAsync(Guid counsellorId, CancellationToken cancellationToken);
+
+    /// <summary>Counts one connection less; the last one starts the grace time, after which presence flips to off.</summary>
+    Task DisconnectedAsync(Guid counsellorId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// <see cref="IChatPresence"/> in this process's memory, which is right for one app instance.
+/// </summary>
+public sealed class ChatPresence(TimeProvider clock, IHubContext<AvailabilityHub> availabilityHub, ILogger<ChatPresence> logger) : IChatPresence, IDisposable
 {
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, Presence> _counsellors = [];
+
+    public Task<bool> IsConnectedAsync(Guid counsellorId, CancellationToken cancellationToken) => Task.FromResult(IsConnected(counsellorId));
+
+    public Task<bool> ConnectedAsync(Guid counsellorId, CancellationToken cancellationToken) => Task.FromResult(Connected(counsellorId));
+
+    public Task DisconnectedAsync(Guid counsellorId, CancellationToken cancellationToken)
+    {
+        Disconnected(counsellorId);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Connected now, or disconnected less than <see cref="Grace"/> ago.</summary>
     public bool IsConnected(Guid counsellorId)

@@ -1,3 +1,5 @@
+using Lotse.Web.Infrastructure;
+
 namespace Lotse.Web.Features.Chat;
 
 public static class ChatSetup
@@ -12,7 +14,7 @@ public static class ChatSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<ChatOptions>(builder.Configuration.GetSection(ChatOptions.Section));
-        builder.Services.AddSingleton<ChatPresence>();
+        AddPresence(builder);
         builder.Services.AddScoped<ChatMembership>();
         builder.Services.AddScoped<ChatTexts>();
         builder.Services.AddScoped<ChatBroadcast>();
@@ -24,6 +26,21 @@ public static class ChatSetup
         builder.Services.AddScoped<LoadChatList>();
         builder.Services.AddScoped<ChatPageLoader>();
         builder.Services.AddSignalR().AddHubOptions<ChatHub>(o => o.MaximumReceiveMessageSize = MaxReceiveMessageSize);
+    }
+
+    /// <summary>One instance: presence in memory. Several (Redis configured): presence shared through Redis.</summary>
+    private static void AddPresence(WebApplicationBuilder builder)
+    {
+        if (RedisSetup.IsConfigured(builder.Configuration))
+        {
+            builder.Services.AddSingleton<RedisChatPresence>();
+            builder.Services.AddSingleton<IChatPresence>(s => s.GetRequiredService<RedisChatPresence>());
+            builder.Services.AddHostedService(s => s.GetRequiredService<RedisChatPresence>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IChatPresence, ChatPresence>();
+        }
     }
 
     public static void MapChat(this WebApplication app)

@@ -12,7 +12,7 @@ public sealed record CounsellorAvailabilityView(Guid CounsellorId, string Displa
 /// Chat (issue 5): with <paramref name="presence"/> registered (AddChat), "shown online" also needs an open chat
 /// connection of the counsellor, so nobody is shown online who cannot answer now; without it the status alone decides.
 /// </summary>
-public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, TimeProvider clock, ChatPresence? presence = null)
+public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, TimeProvider clock, IChatPresence? presence = null)
 {
     /// <summary>For the signed-in viewer (a client, or anyone else, who is then treated as a non-regular client).</summary>
     public async Task<CounsellorAvailabilityView?> LoadAsync(Guid counsellorId, CancellationToken cancellationToken) =>
@@ -42,7 +42,7 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
 
         var status = new AccountStatus(counsellor.RegularClientsOnly, counsellor.ChatMode, counsellor.MailMode, counsellor.MailCapacity);
         var availability = Availability.For(status, isRegular, absences, now);
-        if (presence is not null && availability.ShownOnline && !presence.IsConnected(counsellor.Id))
+        if (presence is not null && availability.ShownOnline && !await presence.IsConnectedAsync(counsellor.Id, cancellationToken))
         {
             availability = availability with { ShownOnline = false };
         }
