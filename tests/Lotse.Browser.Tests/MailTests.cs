@@ -201,7 +201,7 @@ public sealed partial class MailTests(BrowserFixture browser) : BrowserTest(brow
         await ScreenshotAsync(kompass, "client-request-form-absent");
         const string subject = "Wie geht es nach der Trennung weiter?";
         await SendRequestAsync(kompass, subject, "Guten Tag, ich brauche Hilfe bei der Frage, wo die Kinder wohnen sollen.");
-        await Expect(kompass.GetByTestId("mail-who-answers")).ToContainTextAsync("Ihre Anfrage wartet bei der Beratungsstelle");
+        await Expect(kompass.GetByTestId("mail-who-answers")).ToContainTextAsync("Ihre Anfrage ist bei „Beratungsstelle Lotsenhaus“ angekommen.");
         await Expect(kompass.GetByTestId("mail-who-answers")).ToContainTextAsync("Die nächste freie Berater:in übernimmt sie und antwortet Ihnen hier.");
         await ScreenshotAsync(kompass, "client-waiting");
 
@@ -297,7 +297,9 @@ public sealed partial class MailTests(BrowserFixture browser) : BrowserTest(brow
         await client.GetByLabel("Ihre Nachricht", new() { Exact = true }).FillAsync(body);
         await client.GetByRole(AriaRole.Button, new() { Name = "Anfrage senden" }).ClickAsync();
         await Expect(client).ToHaveURLAsync(ClientThreadUrl());
-        await Expect(client.GetByTestId("mail-notice")).ToHaveTextAsync(Arrived);
+        await Expect(client.GetByTestId("mail-notice")).ToContainTextAsync(Arrived);
+        // The client learns when to expect an answer: the agency's response target (48 h in the demo).
+        await Expect(client.GetByTestId("mail-expect")).ToContainTextAsync("innerhalb von 48 Stunden");
         await Expect(client.GetByRole(AriaRole.Heading, new() { Name = subject, Level = 1 })).ToBeVisibleAsync();
     }
 
