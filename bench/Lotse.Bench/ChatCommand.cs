@@ -1,0 +1,356 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lotse.Bench.Infrastructure;
+using Lotse.Web.Data;
+using Lotse.Web.Features.Accounts;
+
+namespace Lotse.Bench;
+
+/// <summary>
+/// <c>chat</c>: issue 5's chat benchmark in one command. Prepares a database (a throwaway PostgreSQL cluster or a
+/// SQLite file), starts the real app as its own process, creates counsellors and clients, connects each pair over
+/// WebSockets to the chat hub, starts their conversations, sends messages at the target rate, and reports
+/// throughput, acknowledgement and delivery latency, losses, duplicates and CPU.
+/// </summary>
+public static class ChatCommand
+{
+    private const string Usage = "dotnet run --project bench/Lotse.Bench -c Release -- chat [options]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        Settings settings;
+        try
+        {
+            var options = new Options(args);
+            settings = Settings.Read(options);
+            if (options.Help)
+            {
+                options.PrintHelp(Console.Out, Usage);
+                return 0;
+            }
+
+            options.RejectUnknown();
+            settings.Check();
+        }
+        catch (OptionException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var runDir = Path.Combine(Path.GetTempPath(), "lotse-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        Directory.CreateDirectory(runDir);
+        try
+        {
+            return await RunAsync(settings, runDir, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return 130;
+        }
+        finally
+        {
+            if (settings.Keep)
+            {
+                Console.WriteLine($"Run folder kept: {runDir}");
+            }
+            else
+            {
+                TryDelete(runDir);
+            }
+        }
+    }
+
+    private static async Task<int> RunAsync(Settings s, string runDir, CancellationToken cancellationToken)
+    {
+        var files = Machine.OpenFilesLimit();
+        // Each connection is a socket in the driver and one in the app (which inherits this limit), plus files and the database.
+        if (files < s.Connections + 1024)
+        {
+            await Console.Error.WriteLineAsync($"Open files limit is {files}; {s.Connections} connections need at least {s.Connections + 1024}. Raise it first, e.g. `ulimit -n 65536`.");
+            return 1;
+        }
+
+        Console.WriteLine($"Machine:  {Machine.Describe()}");
+        Console.WriteLine($"Load:     {Machine.LoadAverage()} (1/5/15 min) before the run; open files limit {files}");
+        Console.WriteLine($"Load set: {s.Connections} connections ({s.Pairs} counsellor+client pairs), {s.Rate} messages/s in total " +
+                          $"({s.Rate / s.Connections:0.###}/s per connection), {s.Warmup}s warm-up + {s.Duration}s measured, {s.MessageLength}-character messages");
+
+        // 1. The database.
+        await using var postgres = s.Database == DataSetup.Postgres && s.ConnectionString is null
+            ? await PostgresServer.StartAsync(Path.Combine(runDir, "pg"), s.PostgresSettings(), cancellationToken)
+            : null;
+        var connectionString = s.ConnectionString
+            ?? postgres?.ConnectionString("lotse_bench", s.PoolSize)
+            ?? $"Data Source={Path.Combine(runDir, "lotse-bench.db")}";
+        Console.WriteLine(postgres is not null
+            ? $"Database: throwaway PostgreSQL {postgres.Version} cluster on port {postgres.Port} ({string.Join(", ", s.PostgresSettings())}); app pool {s.PoolSize}"
+            : $"Database: {s.Database} {Redact(connectionString)}");
+
+        // 2. The app, as its own process.
+        var appSettings = new Dictionary<string, string>
+        {
+            ["Database:Provider"] = s.Database,
+            ["ConnectionStrings:Lotse"] = connectionString,
+            ["Demo:Seed"] = "false",
+            ["Mail:BackgroundServices"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
+        };
+        if (s.MessagesPerWindow is { } limit)
+        {
+            appSettings["Chat:MessagesPerWindow"] = limit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var clock = Stopwatch.StartNew();
+        await using var app = s.AppUrl is null ? await LotseProcess.StartAsync(s.AppDll(), runDir, appSettings, cancellationToken) : null;
+        var appUrl = app?.Url ?? s.AppUrl!;
+        Console.WriteLine(app is not null
+            ? $"App:      {s.AppDll()} as pid {app.Pid} on {appUrl} (Production, Warning logs{(s.MessagesPerWindow is { } l ? $", Chat:MessagesPerWindow={l}" : ", default chat limits")}), ready after {clock.Elapsed.TotalSeconds:0.0}s"
+            : $"App:      {appUrl} (started elsewhere: its CPU is not measured)");
+
+        // 3. Accounts and cookies.
+        var keyRing = app is not null && s.SignIn == "mint" ? FindKeyRing(app.AppHome) : null;
+        await using var accounts = BenchAccounts.Create(s.Database, connectionString, app?.ContentRoot ?? AppContext.BaseDirectory, keyRing);
+        if (await accounts.AnyUsersAsync(cancellationToken))
+        {
+            await Console.Error.WriteLineAsync("The database already has users: the bench needs a fresh one (its message count is checked at the end).");
+            return 1;
+        }
+
+        clock.Restart();
+        var pairs = await accounts.CreatePairsAsync(s.Pairs, _ => { }, cancellationToken);
+        Console.WriteLine($"Accounts: {pairs.Count} counsellors and {pairs.Count} clients inserted in {clock.Elapsed.TotalSeconds:0.0}s (one shared password hash)");
+
+        clock.Restart();
+        var cookies = keyRing is not null
+            ? await accounts.IssueCookiesAsync(pairs.SelectMany(p => new[] { p.CounsellorUserId, p.ClientUserId }).ToList(), null, cancellationToken)
+            : await SignInAllThroughFormAsync(appUrl, pairs, cancellationToken);
+        var first = pairs[0];
+        if (!await BenchAccounts.AppAcceptsAsync(appUrl, cookies[first.CounsellorUserId], Roles.Counsellor, cancellationToken)
+            || !await BenchAccounts.AppAcceptsAsync(appUrl, cookies[first.ClientUserId], Roles.Client, cancellationToken))
+        {
+            await Console.Error.WriteLineAsync("The app did not accept the bench's sign-in cookies (key ring or application name differ?). Try --sign-in form.");
+            return 1;
+        }
+
+        // The shared password really signs in through the form: the accounts are ordinary ones.
+        await BenchAccounts.SignInThroughFormAsync(appUrl, first.ClientLogin, cancellationToken);
+        Console.WriteLine($"Sign-in:  {cookies.Count} cookies {(keyRing is not null ? "issued with the app's key ring" : "from the login form")} in {clock.Elapsed.TotalSeconds:0.0}s; checked against the app");
+
+        // 4. Connections and conversations.
+        clock.Restart();
+        await using var load = new ChatLoad(appUrl, s.Rate, s.Warmup, s.Duration, s.MessageLength);
+        await load.ConnectAsync(
+            pairs.Select(p => (p, cookies[p.CounsellorUserId], cookies[p.ClientUserId])).ToList(),
+            s.ConnectParallel,
+            n => Console.Write($"\rConnect:  {n}/{s.Connections} connections"),
+            cancellationToken);
+        Console.WriteLine($"\rConnect:  {load.Connections} WebSocket connections, {s.Pairs} conversations started and joined in {clock.Elapsed.TotalSeconds:0.0}s");
+
+        // 5. The load.
+        var loadBefore = Machine.LoadAverage();
+        Console.WriteLine($"Load:     {loadBefore} (1/5/15 min) at the start of the load; sending for {s.Warmup + s.Duration}s…");
+        var result = await load.RunAsync(app?.Pid, postgres?.PostmasterPid, TimeSpan.FromSeconds(s.Drain), cancellationToken);
+        var loadAfter = Machine.LoadAverage();
+        var stored = await accounts.CountChatMessagesAsync(cancellationToken);
+
+        Report(s, result, stored, loadBefore, loadAfter, app is null ? null : Machine.PeakMemoryMiB(app.Pid));
+        var clean = result.Lost == 0 && result.Duplicates == 0 && result.Failed == 0 && result.Unanswered == 0 && result.Misrouted == 0
+                    && result.OutOfOrder == 0 && stored == result.Acknowledged;
+        return clean ? 0 : 3;
+    }
+
+    private static void Report(Settings s, ChatLoadResult r, int stored, string loadBefore, string loadAfter, double? serverMemory)
+    {
+        static string Ms(double v) => v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture);
+        static string Pct(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) + " %" : "n/a";
+        var c = r.Cpu;
+        Console.WriteLine();
+        Console.WriteLine("Result");
+        Console.WriteLine($"  messages   sent {r.Sent:N0}, acknowledged {r.Acknowledged:N0}, failed {r.Failed:N0}, unanswered {r.Unanswered:N0}, delivered {r.Delivered:N0}, " +
+                          $"lost {r.Lost}, duplicates {r.Duplicates}, out of order {r.OutOfOrder}, misrouted {r.Misrouted}");
+        Console.WriteLine($"  database   {stored:N0} chat messages stored: {(stored == r.Acknowledged ? "equals" : "DIFFERS FROM")} acknowledged");
+        Console.WriteLine($"  rate       offered {r.OfferedPerSecond:0} msg/s, acknowledged {r.AcknowledgedPerSecond:0} msg/s, delivered {r.DeliveredPerSecond:0} msg/s (measured {r.MeasuredSent:N0} messages)");
+        Console.WriteLine($"  ack        {r.Ack.Summary()}");
+        Console.WriteLine($"  delivery   {r.Delivery.Summary()}");
+        Console.WriteLine($"  pacer lag  {r.PacerLag.Summary()}; most in flight {r.MaxInFlight:N0}");
+        Console.WriteLine($"  cpu        server {Pct(c.ServerPercent)}, PostgreSQL {Pct(c.DatabasePercent)}, driver {Pct(c.DriverPercent)}, machine busy {Pct(c.MachineBusyPercent)} " +
+                          $"of {Environment.ProcessorCount * 100} % (others {Pct(c.OthersPercent)}) over {c.WallSeconds:0}s; server peak RSS {serverMemory:0} MiB");
+        Console.WriteLine($"  load       {loadBefore} before, {loadAfter} after; connections dropped {r.ConnectionsDropped}");
+        foreach (var (error, count) in r.Errors.OrderByDescending(e => e.Value).Take(10))
+        {
+            Console.WriteLine($"  error      {count} × {error}");
+        }
+
+        var met = r.Delivery.Percentile(99) < 100 && r.AcknowledgedPerSecond >= s.Rate * 0.98 && r.Lost == 0 && r.Duplicates == 0;
+        Console.WriteLine();
+        Console.WriteLine("| connections | msg/s (target) | delivery p50 / p99 / max | ack p50 / p99 | lost | dup | server CPU | PostgreSQL CPU | driver CPU | machine busy |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| {s.Connections:N0} | {r.AcknowledgedPerSecond:0} ({s.Rate:0}) | {Ms(r.Delivery.Percentile(50))} / {Ms(r.Delivery.Percentile(99))} / {Ms(r.Delivery.Max)} ms | " +
+                          $"{Ms(r.Ack.Percentile(50))} / {Ms(r.Ack.Percentile(99))} ms | {r.Lost} | {r.Duplicates} | {Pct(c.ServerPercent)} | {Pct(c.DatabasePercent)} | {Pct(c.DriverPercent)} | {Pct(c.MachineBusyPercent)} |");
+        Console.WriteLine();
+        Console.WriteLine($"Target (p99 delivery < 100 ms at {s.Rate:0} msg/s, nothing lost or doubled): {(met ? "met" : "NOT met")}");
+    }
+
+    private static async Task<Dictionary<string, string>> SignInAllThroughFormAsync(Uri app, IReadOnlyList<BenchPair> pairs, CancellationToken cancellationToken)
+    {
+        var cookies = new Dictionary<string, string>();
+        var done = 0;
+        await Parallel.ForEachAsync(pairs.SelectMany(p => new[] { (p.CounsellorUserId, p.CounsellorLogin), (p.ClientUserId, p.ClientLogin) }),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (user, ct) =>
+            {
+                var cookie = await BenchAccounts.SignInThroughFormAsync(app, user.Item2, ct);
+                lock (cookies)
+                {
+                    cookies[user.Item1] = cookie;
+                    if (++done % 100 == 0)
+                    {
+                        Console.Write($"\rSign-in:  {done}/{pairs.Count * 2} through the login form");
+                    }
+                }
+            });
+        Console.WriteLine();
+        return cookies;
+    }
+
+    /// <summary>The app writes its first key when it first protects something (the sign-in page's antiforgery token did).</summary>
+    private static string FindKeyRing(string appHome)
+    {
+        var key = Directory.EnumerateFiles(appHome, "key-*.xml", SearchOption.AllDirectories).FirstOrDefault()
+            ?? throw new InvalidOperationException($"The app wrote no data-protection key under {appHome}; use --sign-in form.");
+        return Path.GetDirectoryName(key)!;
+    }
+
+    private static string Redact(string connectionString) =>
+        string.Join(';', connectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"Could not delete {dir}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Console.Error.WriteLine($"Could not delete {dir}: {e.Message}");
+        }
+    }
+
+    private sealed record Settings(
+        int Connections,
+        double Rate,
+        double Duration,
+        double Warmup,
+        double Drain,
+        string Database,
+        string? ConnectionString,
+        int PoolSize,
+        bool PostgresSyncCommit,
+        Uri? AppUrl,
+        string? AppDllPath,
+        string SignIn,
+        int? MessagesPerWindow,
+        int MessageLength,
+        int ConnectParallel,
+        bool Keep)
+    {
+        public int Pairs => Connections / 2;
+
+        public static Settings Read(Options o)
+        {
+            var connections = o.WholeNumber("connections", 1000, "chat connections in total: half counsellors, half clients, one conversation per pair");
+            var rate = o.Number("rate", 1000, "messages per second over all connections (both sides send)");
+            var duration = o.Number("duration", 60, "seconds measured");
+            var warmup = o.Number("warmup", 10, "seconds of load before measuring (JIT, pools); its messages are still checked for loss");
+            var drain = o.Number("drain", 60, "seconds to wait after the last send for outstanding acknowledgements and deliveries");
+            var database = o.Text("database", "postgres", "postgres or sqlite");
+            var connectionString = o.OptionalText("connection-string", "database of the app; default: a throwaway PostgreSQL cluster (initdb/pg_ctl) or a SQLite file in the run folder. Must be empty");
+            var pool = o.WholeNumber("pool", 100, "PostgreSQL connection pool of the app (Npgsql's default is 100) for the throwaway cluster");
+            var sync = o.Text("pg-synchronous-commit", "on", "synchronous_commit of the throwaway cluster: on (PostgreSQL's default, durable) or off");
+            var appUrl = o.OptionalText("app-url", "use an app that is already running (with --connection-string of its database) instead of starting one; signs in through the form");
+            var appDll = o.OptionalText("app-dll", "the app to start; default src/Lotse.Web/bin/Release/net10.0/Lotse.Web.dll of this repository");
+            var signIn = o.Text("sign-in", "mint", "mint: issue cookies with the app's key ring; form: sign every user in through the login form (about 60 ms of server CPU each)");
+            var limit = o.OptionalText("messages-per-window", "Chat:MessagesPerWindow for the started app; default: the app's 10 per 10 s, raised to three times the per-connection rate when that would come within half of it");
+            var length = o.WholeNumber("message-length", 80, "characters per message");
+            var parallel = o.WholeNumber("connect-parallel", 16, "pairs connected at a time while setting up");
+            var keep = o.Flag("keep", "keep the run folder (database, app log) afterwards");
+
+            var perConnectionWindow = rate / Math.Max(1, connections) * 10;
+            int? messagesPerWindow = limit is not null
+                ? int.Parse(limit, CultureInfo.InvariantCulture)
+                : perConnectionWindow > 5 ? (int)Math.Ceiling(perConnectionWindow * 3) : null;
+            return new Settings(connections, rate, duration, warmup, drain,
+                database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? DataSetup.Sqlite : database.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DataSetup.Postgres : database,
+                connectionString, pool, sync != "off", appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
+        }
+
+        public void Check()
+        {
+            if (Connections < 2 || Connections % 2 != 0)
+            {
+                throw new OptionException("--connections must be an even number of at least 2 (pairs of counsellor and client).");
+            }
+
+            if (Rate <= 0 || Duration <= 0 || Warmup < 0)
+            {
+                throw new OptionException("--rate and --duration must be positive, --warmup not negative.");
+            }
+
+            if (Database is not (DataSetup.Postgres or DataSetup.Sqlite))
+            {
+                throw new OptionException("--database is postgres or sqlite.");
+            }
+
+            if (SignIn is not ("mint" or "form"))
+            {
+                throw new OptionException("--sign-in is mint or form.");
+            }
+
+            if (AppUrl is not null && ConnectionString is null)
+            {
+                throw new OptionException("--app-url needs --connection-string of the app's (empty) database, to create accounts and count messages.");
+            }
+
+            if (MessageLength is < 10 or > 4000)
+            {
+                throw new OptionException("--message-length is 10 to 4000 (the chat's limit).");
+            }
+        }
+
+        public IEnumerable<string> PostgresSettings() =>
+            new[] { $"max_connections={Math.Max(100, PoolSize + 50)}" }.Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"]);
+
+        public string AppDll()
+        {
+            if (AppDllPath is not null)
+            {
+                return Path.GetFullPath(AppDllPath);
+            }
+
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lotse.slnx")))
+            {
+                dir = dir.Parent;
+            }
+
+            var dll = dir is null ? null : Path.Combine(dir.FullName, "src", "Lotse.Web", "bin", "Release", "net10.0", "Lotse.Web.dll");
+            return dll is not null && File.Exists(dll)
+                ? dll
+                : throw new OptionException("Lotse.Web.dll not found: build with `dotnet build Lotse.slnx -c Release` or pass --app-dll.");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Lotse.Bench.Infrastructure;
+using Lotse.Web.Features.Chat;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Lotse.Bench;
+
+/// <summary>One simulated person's chat connection: a counsellor's or a client's, in one conversation.</summary>
+internal sealed class ChatPeer(int index, bool isCounsellor, HubConnection hub)
+{
+    public int Index { get; } = index;
+
+    public bool IsCounsellor { get; } = isCounsellor;
+
+    public string Side => IsCounsellor ? ChatSides.Counsellor : ChatSides.Client;
+
+    public HubConnection Hub { get; } = hub;
+
+    public Guid ConversationId { get; set; }
+
+    /// <summary>Id of the last message from the other side this connection heard (handlers run one at a time per connection).</summary>
+    public long LastHeardId { get; set; }
+}
+
+/// <summary>What one run measured. Counts cover every message (warm-up included); latencies and rates the measured part.</summary>
+internal sealed record ChatLoadResult(
+    long Sent,
+    long Acknowledged,
+    long Failed,
+    long Unanswered,
+    long Delivered,
+    long Lost,
+    long Duplicates,
+    long OutOfOrder,
+    long Misrouted,
+    long MeasuredSent,
+    double OfferedPerSecond,
+    double AcknowledgedPerSecond,
+    double DeliveredPerSecond,
+    Latencies Ack,
+    Latencies Delivery,
+    Latencies PacerLag,
+    int MaxInFlight,
+    int ConnectionsDropped,
+    IReadOnlyDictionary<string, int> Errors,
+    CpuUse Cpu);
+
+/// <summary>
+/// The load: every connection of every pair sends in turn, so the total rate is the target and each connection sends
+/// every connections/rate seconds. Sending is open-loop (a message goes out at its time whether or not earlier ones
+/// are acknowledged), so a slow server shows as latency and a backlog, not as a quietly lower rate.
+/// Each message carries its sequence number in its text; the receiving connection looks up when it was sent (same
+/// process, same monotonic clock), so delivery latency is receive time minus invoke time.
+/// </summary>
+internal sealed class ChatLoad : IAsyncDisposable
+{
+    private readonly Uri _hub;
+    private readonly List<ChatPeer> _peers = [];
+    private readonly double _rate;
+    private readonly long _total;
+    private readonly long _measuredFrom;
+    private readonly string _padding;
+    private readonly long[] _sentAt;
+    private readonly long[] _ackAt;
+    private readonly long[] _deliveredAt;
+    private readonly long[] _lag;
+    private readonly int[] _deliveries;
+    private readonly byte[] _failed;
+    private readonly ConcurrentDictionary<string, int> _errors = new();
+    private long _outOfOrder;
+    private long _misrouted;
+    private int _inFlight;
+    private int _maxInFlight;
+    private int _dropped;
+    private volatile bool _stopping;
+
+    public ChatLoad(Uri app, double rate, double warmupSeconds, double durationSeconds, int messageLength)
+    {
+        _hub = new Uri(app, ChatHub.Path);
+        _rate = rate;
+        _measuredFrom = (long)Math.Round(rate * warmupSeconds);
+        _total = _measuredFrom + (long)Math.Round(rate * durationSeconds);
+        // "<sequence> xxxx…": a chat line of roughly the given length.
+        _padding = new string('x', Math.Max(1, messageLength - 8));
+        _sentAt = new long[_total];
+        _ackAt = new long[_total];
+        _deliveredAt = new long[_total];
+        _lag = new long[_total];
+        _deliveries = new int[_total];
+        _failed = new byte[_total];
+    }
+
+    public int Connections => _peers.Count;
+
+    /// <summary>
+    /// Per pair, as the pages do it: the counsellor connects (and so comes online), the client connects and starts the
+    /// conversation, both join it. A few pairs at a time, so that setting up is not itself a load test.
+    /// </summary>
+    public async Task ConnectAsync(IReadOnlyList<(BenchPair Pair, string CounsellorCookie, string ClientCookie)> pairs, int parallel, Action<int> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var peers = new ChatPeer[pairs.Count * 2];
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, pairs.Count), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var (pair, counsellorCookie, clientCookie) = pairs[i];
+            var counsellor = Peer(2 * i, isCounsellor: true, counsellorCookie);
+            var client = Peer((2 * i) + 1, isCounsellor: false, clientCookie);
+            peers[counsellor.Index] = counsellor;
+            peers[client.Index] = client;
+            await counsellor.Hub.StartAsync(ct);
+            // The first call is answered only after OnConnectedAsync ran: the counsellor now counts as connected (online).
+            await counsellor.Hub.InvokeAsync<int>("Unread", ct);
+            await client.Hub.StartAsync(ct);
+            var conversationId = await client.Hub.InvokeAsync<Guid>("StartConversation", pair.CounsellorId, ct);
+            client.ConversationId = conversationId;
+            counsellor.ConversationId = conversationId;
+            await client.Hub.InvokeAsync<ChatJoined>("Join", conversationId, ct);
+            await counsellor.Hub.InvokeAsync<ChatJoined>("Join", conversationId, ct);
+            var n = Interlocked.Increment(ref done);
+            if (n % 250 == 0 || n == pairs.Count)
+            {
+                progress(n * 2);
+            }
+        });
+        _peers.AddRange(peers);
+    }
+
+    public async Task<ChatLoadResult> RunAsync(int? serverPid, int? databasePid, TimeSpan drainLimit, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var measuring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pacer = new Thread(() => Pace(start, measuring)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
+        pacer.Start();
+        await measuring.Task.WaitAsync(cancellationToken);
+        var cpu = new CpuMeter(serverPid, databasePid);
+        while (pacer.IsAlive)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        // Everything sent is answered (ack or error) and every acknowledged message delivered, or the drain limit passes.
+        var drained = Stopwatch.StartNew();
+        while (drained.Elapsed < drainLimit && (Volatile.Read(ref _inFlight) > 0 || Undelivered() > 0))
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        var cpuUse = cpu.Stop();
+        // Late duplicates would arrive within a moment; give them one before counting.
+        await Task.Delay(500, cancellationToken);
+        return Result(cpuUse);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        await Parallel.ForEachAsync(_peers, new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (p, _) => await p.Hub.DisposeAsync());
+    }
+
+    private ChatPeer Peer(int index, bool isCounsellor, string cookie)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(_hub, HttpTransportType.WebSockets, o =>
+            {
+                // What a browser does after negotiating WebSockets; negotiating first would only add a request per connection.
+                o.SkipNegotiation = true;
+                o.Headers["Cookie"] = cookie;
+            })
+            .Build();
+        var peer = new ChatPeer(index, isCounsellor, hub);
+        hub.On<ChatMessageView>(ChatBroadcast.MessageEvent, m => Heard(peer, m));
+        // The list badge events: received (so the server's work is the real one) and ignored.
+        hub.On<Guid>(ChatBroadcast.InboxEvent, _ => { });
+        hub.On<object>(ChatBroadcast.ClosedEvent, _ => Error("conversation closed"));
+        hub.Closed += e =>
+        {
+            if (!_stopping)
+            {
+                Interlocked.Increment(ref _dropped);
+                Error("connection closed: " + (e?.Message ?? "by the server"));
+            }
+
+            return Task.CompletedTask;
+        };
+        return peer;
+    }
+
+    private void Pace(long start, TaskCompletionSource measuring)
+    {
+        long next = 0;
+        var ticksPerMessage = Stopwatch.Frequency / _rate;
+        while (next < _total)
+        {
+            var now = Stopwatch.GetTimestamp();
+            var due = Math.Min(_total, (long)((now - start) / ticksPerMessage) + 1);
+            for (; next < due; next++)
+            {
+                if (next == _measuredFrom)
+                {
+                    measuring.TrySetResult();
+                }
+
+                _lag[next] = Stopwatch.GetTimestamp() - (start + (long)(next * ticksPerMessage));
+                _ = SendAsync(next);
+            }
+
+            Thread.Sleep(1);
+        }
+
+        measuring.TrySetResult();
+    }
+
+    private async Task SendAsync(long seq)
+    {
+        var peer = _peers[(int)(seq % _peers.Count)];
+        var body = seq.ToString(CultureInfo.InvariantCulture) + " " + _padding;
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, inFlight);
+        try
+        {
+            Volatile.Write(ref _sentAt[seq], Stopwatch.GetTimestamp());
+            var ack = await peer.Hub.InvokeAsync<ChatMessageView>("Send", peer.ConversationId, Guid.NewGuid(), body).ConfigureAwait(false);
+            Volatile.Write(ref _ackAt[seq], Stopwatch.GetTimestamp());
+            if (ack.Body != body || ack.ConversationId != peer.ConversationId)
+            {
+                Error("acknowledgement for another message");
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _failed[seq] = 1;
+            Error(e.GetType().Name + ": " + e.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private void Heard(ChatPeer peer, ChatMessageView message)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (message.Sender == peer.Side)
+        {
+            // The sender's own message comes back to its side's group (its other tabs); not a delivery.
+            return;
+        }
+
+        var space = message.Body.IndexOf(' ', StringComparison.Ordinal);
+        if (space <= 0 || !long.TryParse(message.Body.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq >= _total)
+        {
+            Error("a message the bench did not send");
+            return;
+        }
+
+        // The sender of message seq is peer seq % n; its partner (the other side of the same pair) is index ^ 1.
+        if (message.ConversationId != peer.ConversationId || (int)(seq % _peers.Count) != (peer.Index ^ 1))
+        {
+            Interlocked.Increment(ref _misrouted);
+        }
+
+        if (Interlocked.Increment(ref _deliveries[seq]) == 1)
+        {
+            Volatile.Write(ref _deliveredAt[seq], now);
+        }
+
+        if (message.Id <= peer.LastHeardId)
+        {
+            Interlocked.Increment(ref _outOfOrder);
+        }
+
+        peer.LastHeardId = message.Id;
+    }
+
+    private long Undelivered()
+    {
+        long n = 0;
+        for (long i = 0; i < _total; i++)
+        {
+            if (Volatile.Read(ref _ackAt[i]) != 0 && Volatile.Read(ref _deliveries[i]) == 0)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    private ChatLoadResult Result(CpuUse cpu)
+    {
+        long acked = 0, failed = 0, unanswered = 0, delivered = 0, lost = 0, duplicates = 0;
+        var ack = new List<long>();
+        var delivery = new List<long>();
+        long firstSent = long.MaxValue, lastSent = 0, lastAck = 0, lastDelivered = 0, measuredAcked = 0, measuredDelivered = 0;
+        for (long i = 0; i < _total; i++)
+        {
+            var isAcked = _ackAt[i] != 0;
+            acked += isAcked ? 1 : 0;
+            failed += _failed[i];
+            unanswered += !isAcked && _failed[i] == 0 ? 1 : 0;
+            delivered += _deliveries[i] > 0 ? 1 : 0;
+            lost += isAcked && _deliveries[i] == 0 ? 1 : 0;
+            duplicates += Math.Max(0, _deliveries[i] - 1);
+            if (i < _measuredFrom)
+            {
+                continue;
+            }
+
+            firstSent = Math.Min(firstSent, _sentAt[i]);
+            lastSent = Math.Max(lastSent, _sentAt[i]);
+            if (isAcked)
+            {
+                measuredAcked++;
+                lastAck = Math.Max(lastAck, _ackAt[i]);
+                ack.Add(_ackAt[i] - _sentAt[i]);
+            }
+
+            if (_deliveries[i] > 0)
+            {
+                measuredDelivered++;
+                lastDelivered = Math.Max(lastDelivered, _deliveredAt[i]);
+                delivery.Add(_deliveredAt[i] - _sentAt[i]);
+            }
+        }
+
+        var measured = _total - _measuredFrom;
+        double PerSecond(long count, long from, long to) => to > from ? count / ((to - from) / (double)Stopwatch.Frequency) : 0;
+        return new ChatLoadResult(
+            _total, acked, failed, unanswered, delivered, lost, duplicates, _outOfOrder, _misrouted, measured,
+            // n messages sent over the span between the first and last send: n-1 intervals.
+            PerSecond(measured - 1, firstSent, lastSent),
+            PerSecond(measuredAcked, firstSent, lastAck),
+            PerSecond(measuredDelivered, firstSent, lastDelivered),
+            new Latencies(ack),
+            new Latencies(delivery),
+            new Latencies(_lag.Skip((int)_measuredFrom)),
+            _maxInFlight,
+            _dropped,
+            new Dictionary<string, int>(_errors),
+            cpu);
+    }
+
+    private void Error(string what) => _errors.AddOrUpdate(what.Length > 200 ? what[..200] : what, 1, (_, n) => n + 1);
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
