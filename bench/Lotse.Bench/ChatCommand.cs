@@ -160,17 +160,36 @@ public static class ChatCommand
         // 5. The load.
         var loadBefore = Machine.LoadAverage();
         Console.WriteLine($"Load:     {loadBefore} (1/5/15 min) at the start of the load; sending for {s.Warmup + s.Duration}s…");
-        var result = await load.RunAsync(app?.Pid, postgres?.PostmasterPid, TimeSpan.FromSeconds(s.Drain), cancellationToken);
+        if (s.PostgresStatements)
+        {
+            await PostgresServer.EnableStatementsAsync(connectionString, cancellationToken);
+        }
+
+        var result = await load.RunAsync(
+            app?.Pid,
+            postgres?.PostmasterPid,
+            TimeSpan.FromSeconds(s.Drain),
+            () => s.PostgresStatements ? PostgresServer.ResetStatementsAsync(connectionString, cancellationToken) : Task.CompletedTask,
+            cancellationToken);
         var loadAfter = Machine.LoadAverage();
         var stored = await accounts.CountChatMessagesAsync(cancellationToken);
 
-        Report(s, result, stored, loadBefore, loadAfter, app is null ? null : Machine.PeakMemoryMiB(app.Pid));
+        Report(s, result, stored, loadBefore, loadAfter, app is null ? null : Machine.PeakMemoryMiB(app.Pid), app is null ? null : Machine.Threads(app.Pid));
+        if (s.PostgresStatements)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Database time by statement since the warm-up ({result.MeasuredSent:N0} messages sent in that time):");
+            foreach (var (calls, mean, total, query) in await PostgresServer.TopStatementsAsync(connectionString, 12, cancellationToken))
+            {
+                Console.WriteLine($"  {calls,8:N0} calls {mean,8:0.000} ms mean {total,10:N0} ms total  {(query.Length > 150 ? query[..150] + "…" : query)}");
+            }
+        }
         var clean = result.Lost == 0 && result.Duplicates == 0 && result.Failed == 0 && result.Unanswered == 0 && result.Misrouted == 0
                     && result.OutOfOrder == 0 && stored == result.Acknowledged;
         return clean ? 0 : 3;
     }
 
-    private static void Report(Settings s, ChatLoadResult r, int stored, string loadBefore, string loadAfter, double? serverMemory)
+    private static void Report(Settings s, ChatLoadResult r, int stored, string loadBefore, string loadAfter, double? serverMemory, int? serverThreads)
     {
         static string Ms(double v) => v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture);
         static string Pct(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) + " %" : "n/a";
@@ -185,7 +204,10 @@ public static class ChatCommand
         Console.WriteLine($"  delivery   {r.Delivery.Summary()}");
         Console.WriteLine($"  pacer lag  {r.PacerLag.Summary()}; most in flight {r.MaxInFlight:N0}");
         Console.WriteLine($"  cpu        server {Pct(c.ServerPercent)}, PostgreSQL {Pct(c.DatabasePercent)}, driver {Pct(c.DriverPercent)}, machine busy {Pct(c.MachineBusyPercent)} " +
-                          $"of {Environment.ProcessorCount * 100} % (others {Pct(c.OthersPercent)}) over {c.WallSeconds:0}s; server peak RSS {serverMemory:0} MiB");
+                          $"of {Environment.ProcessorCount * 100} % (others {Pct(c.OthersPercent)}) over {c.WallSeconds:0}s; server peak RSS {serverMemory:0} MiB, {serverThreads} threads at the end");
+        // CPU per message is the figure that survives a busy machine: latency depends on what else runs, CPU time much less.
+        var perMessage = r.AcknowledgedPerSecond > 0 ? 10.0 / r.AcknowledgedPerSecond : double.NaN;
+        Console.WriteLine($"  cpu/msg    server {c.ServerPercent * perMessage:0.00} ms, PostgreSQL {c.DatabasePercent * perMessage:0.00} ms, driver {c.DriverPercent * perMessage:0.00} ms per acknowledged message");
         Console.WriteLine($"  load       {loadBefore} before, {loadAfter} after; connections dropped {r.ConnectionsDropped}");
         foreach (var (error, count) in r.Errors.OrderByDescending(e => e.Value).Take(10))
         {
@@ -260,6 +282,7 @@ public static class ChatCommand
         string? ConnectionString,
         int PoolSize,
         bool PostgresSyncCommit,
+        bool PostgresStatements,
         Uri? AppUrl,
         string? AppDllPath,
         string SignIn,
@@ -276,11 +299,12 @@ public static class ChatCommand
             var rate = o.Number("rate", 1000, "messages per second over all connections (both sides send)");
             var duration = o.Number("duration", 60, "seconds measured");
             var warmup = o.Number("warmup", 10, "seconds of load before measuring (JIT, pools); its messages are still checked for loss");
-            var drain = o.Number("drain", 60, "seconds to wait after the last send for outstanding acknowledgements and deliveries");
+            var drain = o.Number("drain", 30, "seconds to wait after the last send for outstanding acknowledgements and deliveries");
             var database = o.Text("database", "postgres", "postgres or sqlite");
             var connectionString = o.OptionalText("connection-string", "database of the app; default: a throwaway PostgreSQL cluster (initdb/pg_ctl) or a SQLite file in the run folder. Must be empty");
             var pool = o.WholeNumber("pool", 100, "PostgreSQL connection pool of the app (Npgsql's default is 100) for the throwaway cluster");
             var sync = o.Text("pg-synchronous-commit", "on", "synchronous_commit of the throwaway cluster: on (PostgreSQL's default, durable) or off");
+            var statements = o.Flag("pg-statements", "load pg_stat_statements and print the statements that took the most database time (diagnosis)");
             var appUrl = o.OptionalText("app-url", "use an app that is already running (with --connection-string of its database) instead of starting one; signs in through the form");
             var appDll = o.OptionalText("app-dll", "the app to start; default src/Lotse.Web/bin/Release/net10.0/Lotse.Web.dll of this repository");
             var signIn = o.Text("sign-in", "mint", "mint: issue cookies with the app's key ring; form: sign every user in through the login form (about 60 ms of server CPU each)");
@@ -295,7 +319,7 @@ public static class ChatCommand
                 : perConnectionWindow > 5 ? (int)Math.Ceiling(perConnectionWindow * 3) : null;
             return new Settings(connections, rate, duration, warmup, drain,
                 database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? DataSetup.Sqlite : database.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DataSetup.Postgres : database,
-                connectionString, pool, sync != "off", appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
+                connectionString, pool, sync != "off", statements, appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
         }
 
         public void Check()
@@ -332,7 +356,9 @@ public static class ChatCommand
         }
 
         public IEnumerable<string> PostgresSettings() =>
-            new[] { $"max_connections={Math.Max(100, PoolSize + 50)}" }.Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"]);
+            new[] { $"max_connections={Math.Max(100, PoolSize + 50)}" }
+                .Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"])
+                .Concat(PostgresStatements ? ["shared_preload_libraries=pg_stat_statements"] : []);
 
         public string AppDll()
         {

@@ -129,13 +129,16 @@ internal sealed class ChatLoad : IAsyncDisposable
         _peers.AddRange(peers);
     }
 
-    public async Task<ChatLoadResult> RunAsync(int? serverPid, int? databasePid, TimeSpan drainLimit, CancellationToken cancellationToken)
+    /// <param name="measuring">Called when the warm-up ends (e.g. to reset database statistics).</param>
+    public async Task<ChatLoadResult> RunAsync(int? serverPid, int? databasePid, TimeSpan drainLimit, Func<Task> measuring, CancellationToken cancellationToken)
     {
         var start = Stopwatch.GetTimestamp();
-        var measuring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pacer = new Thread(() => Pace(start, measuring)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
+        var warmedUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pacer = new Thread(() => Pace(start, warmedUp)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
         pacer.Start();
-        await measuring.Task.WaitAsync(cancellationToken);
+        await warmedUp.Task.WaitAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(measuring);
+        await measuring();
         var cpu = new CpuMeter(serverPid, databasePid);
         while (pacer.IsAlive)
         {

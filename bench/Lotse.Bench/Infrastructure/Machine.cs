@@ -88,6 +88,13 @@ public static class Machine
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
+    /// <summary>Threads of a process now: a thread pool that keeps adding threads is starved (something blocks).</summary>
+    public static int Threads(int pid)
+    {
+        var line = ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal));
+        return line is null ? 0 : int.Parse(line.Split('\t', ' ').Last(x => x.Length > 0), CultureInfo.InvariantCulture);
+    }
+
     private static string[]? StatFields(int pid)
     {
         try

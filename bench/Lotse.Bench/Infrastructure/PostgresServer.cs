@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Npgsql;
 
 namespace Lotse.Bench.Infrastructure;
 
@@ -56,6 +57,42 @@ public sealed class PostgresServer : IAsyncDisposable
         await server.PgAsync("pg_ctl", ["-D", server._dataDir, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken);
         server.Version = Path.GetFileName(Path.GetDirectoryName(binDir)) ?? "";
         return server;
+    }
+
+    /// <summary>Creates pg_stat_statements in the database (the server must preload it) so a run can see where the database time goes.</summary>
+    public static async Task EnableStatementsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task ResetStatementsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var reset = new NpgsqlCommand("SELECT pg_stat_statements_reset()", connection);
+        await reset.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The statements that took the most database time since the last reset: calls, mean and total milliseconds.</summary>
+    public static async Task<IReadOnlyList<(long Calls, double MeanMs, double TotalMs, string Query)>> TopStatementsAsync(string connectionString, int count, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var top = new NpgsqlCommand(
+            "SELECT calls, mean_exec_time, total_exec_time, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements " +
+            "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT @count", connection);
+        top.Parameters.AddWithValue("count", count);
+        var rows = new List<(long, double, double, string)>();
+        await using var reader = await top.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3)));
+        }
+
+        return rows;
     }
 
     public async ValueTask DisposeAsync()
