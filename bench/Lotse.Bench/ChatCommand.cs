@@ -81,15 +81,16 @@ public static class ChatCommand
 
         Console.WriteLine($"Machine:  {Machine.Describe()}");
         Console.WriteLine($"Load:     {Machine.LoadAverage()} (1/5/15 min) before the run; open files limit {files}");
-        Console.WriteLine($"Load set: {s.Connections} connections ({s.Pairs} counsellor+client pairs), {s.Rate} messages/s in total " +
-                          $"({s.Rate / s.Connections:0.###}/s per connection), {s.Warmup}s warm-up + {s.Duration}s measured, {s.MessageLength}-character messages");
+        Console.WriteLine($"Load set: {s.Connections} connections ({s.Pairs} counsellor+client pairs), {string.Join(" then ", s.Rates)} messages/s in total " +
+                          $"({string.Join(" then ", s.Rates.Select(r => (r / s.Connections).ToString("0.###", CultureInfo.InvariantCulture)))}/s per connection), " +
+                          $"each {s.Warmup}s warm-up + {s.Duration}s measured, {s.MessageLength}-character messages");
 
         // 1. The database.
         await using var postgres = s.Database == DataSetup.Postgres && s.ConnectionString is null
             ? await PostgresServer.StartAsync(Path.Combine(runDir, "pg"), s.PostgresSettings(), cancellationToken)
             : null;
         var connectionString = s.ConnectionString
-            ?? postgres?.ConnectionString("lotse_bench", s.PoolSize)
+            ?? (postgres is null ? null : postgres.ConnectionString("lotse_bench", s.PoolSize) + (s.ConnectionOptions is null ? "" : ";" + s.ConnectionOptions))
             ?? $"Data Source={Path.Combine(runDir, "lotse-bench.db")}";
         Console.WriteLine(postgres is not null
             ? $"Database: throwaway PostgreSQL {postgres.Version} cluster on port {postgres.Port} ({string.Join(", ", s.PostgresSettings())}); app pool {s.PoolSize}"
@@ -149,7 +150,7 @@ public static class ChatCommand
 
         // 4. Connections and conversations.
         clock.Restart();
-        await using var load = new ChatLoad(appUrl, s.Rate, s.Warmup, s.Duration, s.MessageLength);
+        await using var load = new ChatLoad(appUrl, s.Rates, s.Warmup, s.Duration, s.MessageLength);
         await load.ConnectAsync(
             pairs.Select(p => (p, cookies[p.CounsellorUserId], cookies[p.ClientUserId])).ToList(),
             s.ConnectParallel,
@@ -157,48 +158,64 @@ public static class ChatCommand
             cancellationToken);
         Console.WriteLine($"\rConnect:  {load.Connections} WebSocket connections, {s.Pairs} conversations started and joined in {clock.Elapsed.TotalSeconds:0.0}s");
 
-        // 5. The load.
-        var loadBefore = Machine.LoadAverage();
-        Console.WriteLine($"Load:     {loadBefore} (1/5/15 min) at the start of the load; sending for {s.Warmup + s.Duration}s…");
+        // 5. The load, one step per rate.
         if (s.PostgresStatements)
         {
             await PostgresServer.EnableStatementsAsync(connectionString, cancellationToken);
         }
 
-        var result = await load.RunAsync(
-            app?.Pid,
-            postgres?.PostmasterPid,
-            TimeSpan.FromSeconds(s.Drain),
-            () => s.PostgresStatements ? PostgresServer.ResetStatementsAsync(connectionString, cancellationToken) : Task.CompletedTask,
-            cancellationToken);
-        var loadAfter = Machine.LoadAverage();
-        var stored = await accounts.CountChatMessagesAsync(cancellationToken);
-
-        Report(s, result, stored, loadBefore, loadAfter, app is null ? null : Machine.PeakMemoryMiB(app.Pid), app is null ? null : Machine.Threads(app.Pid));
-        if (s.PostgresStatements)
+        var rows = new List<string>();
+        var clean = true;
+        foreach (var step in load.Steps)
         {
+            var loadBefore = Machine.LoadAverage();
             Console.WriteLine();
-            Console.WriteLine($"Database time by statement since the warm-up ({result.MeasuredSent:N0} messages sent in that time):");
-            foreach (var (calls, mean, total, query) in await PostgresServer.TopStatementsAsync(connectionString, 12, cancellationToken))
+            Console.WriteLine($"Step:     {step.Rate} messages/s; load {loadBefore} (1/5/15 min) at its start; sending for {s.Warmup + s.Duration}s…");
+            var stepResult = await load.RunAsync(
+                step,
+                app?.Pid,
+                postgres?.PostmasterPid,
+                TimeSpan.FromSeconds(s.Drain),
+                () => s.PostgresStatements ? PostgresServer.ResetStatementsAsync(connectionString, cancellationToken) : Task.CompletedTask,
+                cancellationToken);
+            var loadAfter = Machine.LoadAverage();
+            var stored = await accounts.CountChatMessagesAsync(cancellationToken);
+            var acknowledgedSoFar = load.AcknowledgedSoFar;
+            rows.Add(Report(s, step, stepResult, stored, acknowledgedSoFar, loadBefore, loadAfter,
+                app is null ? null : Machine.PeakMemoryMiB(app.Pid), app is null ? null : Machine.Threads(app.Pid)));
+            if (s.PostgresStatements)
             {
-                Console.WriteLine($"  {calls,8:N0} calls {mean,8:0.000} ms mean {total,10:N0} ms total  {(query.Length > 150 ? query[..150] + "…" : query)}");
+                Console.WriteLine($"  Database time by statement since the warm-up ({stepResult.MeasuredSent:N0} messages sent in that time):");
+                foreach (var (calls, mean, total, query) in await PostgresServer.TopStatementsAsync(connectionString, 12, cancellationToken))
+                {
+                    Console.WriteLine($"  {calls,8:N0} calls {mean,8:0.000} ms mean {total,10:N0} ms total  {(query.Length > 150 ? query[..150] + "…" : query)}");
+                }
             }
+
+            clean &= stepResult.Lost == 0 && stepResult.Duplicates == 0 && stepResult.Failed == 0 && stepResult.Unanswered == 0 && stepResult.Misrouted == 0
+                     && stepResult.OutOfOrder == 0 && stored == acknowledgedSoFar;
         }
-        var clean = result.Lost == 0 && result.Duplicates == 0 && result.Failed == 0 && result.Unanswered == 0 && result.Misrouted == 0
-                    && result.OutOfOrder == 0 && stored == result.Acknowledged;
+
+        Console.WriteLine();
+        Console.WriteLine("| connections | msg/s acknowledged (offered) | delivery p50 / p99 / max | ack p50 / p99 | lost | dup | server CPU | PostgreSQL CPU | driver CPU | machine busy (others) | target |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows)
+        {
+            Console.WriteLine(row);
+        }
+
         return clean ? 0 : 3;
     }
 
-    private static void Report(Settings s, ChatLoadResult r, int stored, string loadBefore, string loadAfter, double? serverMemory, int? serverThreads)
+    /// <summary>Prints one step's result and returns its row for the summary table.</summary>
+    private static string Report(Settings s, ChatStep step, ChatLoadResult r, int stored, long acknowledgedSoFar, string loadBefore, string loadAfter, double? serverMemory, int? serverThreads)
     {
         static string Ms(double v) => v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture);
         static string Pct(double? v) => v is { } x ? x.ToString("0", CultureInfo.InvariantCulture) + " %" : "n/a";
         var c = r.Cpu;
-        Console.WriteLine();
-        Console.WriteLine("Result");
         Console.WriteLine($"  messages   sent {r.Sent:N0}, acknowledged {r.Acknowledged:N0}, failed {r.Failed:N0}, unanswered {r.Unanswered:N0}, delivered {r.Delivered:N0}, " +
                           $"lost {r.Lost}, duplicates {r.Duplicates}, out of order {r.OutOfOrder}, misrouted {r.Misrouted}");
-        Console.WriteLine($"  database   {stored:N0} chat messages stored: {(stored == r.Acknowledged ? "equals" : "DIFFERS FROM")} acknowledged");
+        Console.WriteLine($"  database   {stored:N0} chat messages stored: {(stored == acknowledgedSoFar ? "equals" : "DIFFERS FROM")} the {acknowledgedSoFar:N0} acknowledged so far");
         Console.WriteLine($"  rate       offered {r.OfferedPerSecond:0} msg/s, acknowledged {r.AcknowledgedPerSecond:0} msg/s, delivered {r.DeliveredPerSecond:0} msg/s (measured {r.MeasuredSent:N0} messages)");
         Console.WriteLine($"  ack        {r.Ack.Summary()}");
         Console.WriteLine($"  delivery   {r.Delivery.Summary()}");
@@ -207,21 +224,19 @@ public static class ChatCommand
                           $"of {Environment.ProcessorCount * 100} % (others {Pct(c.OthersPercent)}) over {c.WallSeconds:0}s; server peak RSS {serverMemory:0} MiB, {serverThreads} threads at the end");
         // CPU per message is the figure that survives a busy machine: latency depends on what else runs, CPU time much less.
         var perMessage = r.AcknowledgedPerSecond > 0 ? 10.0 / r.AcknowledgedPerSecond : double.NaN;
-        Console.WriteLine($"  cpu/msg    server {c.ServerPercent * perMessage:0.00} ms, PostgreSQL {c.DatabasePercent * perMessage:0.00} ms, driver {c.DriverPercent * perMessage:0.00} ms per acknowledged message");
+        string PerMessage(double? percent) => percent is { } p ? (p * perMessage).ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "n/a";
+        Console.WriteLine($"  cpu/msg    server {PerMessage(c.ServerPercent)}, PostgreSQL {PerMessage(c.DatabasePercent)}, driver {PerMessage(c.DriverPercent)} per acknowledged message");
         Console.WriteLine($"  load       {loadBefore} before, {loadAfter} after; connections dropped {r.ConnectionsDropped}");
         foreach (var (error, count) in r.Errors.OrderByDescending(e => e.Value).Take(10))
         {
             Console.WriteLine($"  error      {count} × {error}");
         }
 
-        var met = r.Delivery.Percentile(99) < 100 && r.AcknowledgedPerSecond >= s.Rate * 0.98 && r.Lost == 0 && r.Duplicates == 0;
-        Console.WriteLine();
-        Console.WriteLine("| connections | msg/s (target) | delivery p50 / p99 / max | ack p50 / p99 | lost | dup | server CPU | PostgreSQL CPU | driver CPU | machine busy |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        Console.WriteLine($"| {s.Connections:N0} | {r.AcknowledgedPerSecond:0} ({s.Rate:0}) | {Ms(r.Delivery.Percentile(50))} / {Ms(r.Delivery.Percentile(99))} / {Ms(r.Delivery.Max)} ms | " +
-                          $"{Ms(r.Ack.Percentile(50))} / {Ms(r.Ack.Percentile(99))} ms | {r.Lost} | {r.Duplicates} | {Pct(c.ServerPercent)} | {Pct(c.DatabasePercent)} | {Pct(c.DriverPercent)} | {Pct(c.MachineBusyPercent)} |");
-        Console.WriteLine();
-        Console.WriteLine($"Target (p99 delivery < 100 ms at {s.Rate:0} msg/s, nothing lost or doubled): {(met ? "met" : "NOT met")}");
+        var met = r.Delivery.Percentile(99) < 100 && r.AcknowledgedPerSecond >= step.Rate * 0.98 && r.Lost == 0 && r.Duplicates == 0 && r.Unanswered == 0;
+        Console.WriteLine($"  target     p99 delivery < 100 ms at {step.Rate:0} msg/s with nothing lost or doubled: {(met ? "met" : "NOT met")}");
+        return $"| {s.Connections:N0} | {r.AcknowledgedPerSecond:0} ({step.Rate:0}) | {Ms(r.Delivery.Percentile(50))} / {Ms(r.Delivery.Percentile(99))} / {Ms(r.Delivery.Max)} ms | " +
+               $"{Ms(r.Ack.Percentile(50))} / {Ms(r.Ack.Percentile(99))} ms | {r.Lost} | {r.Duplicates} | {Pct(c.ServerPercent)} | {Pct(c.DatabasePercent)} | {Pct(c.DriverPercent)} | " +
+               $"{Pct(c.MachineBusyPercent)} ({Pct(c.OthersPercent)}) | {(met ? "met" : "missed")} |";
     }
 
     private static async Task<Dictionary<string, string>> SignInAllThroughFormAsync(Uri app, IReadOnlyList<BenchPair> pairs, CancellationToken cancellationToken)
@@ -274,13 +289,14 @@ public static class ChatCommand
 
     private sealed record Settings(
         int Connections,
-        double Rate,
+        IReadOnlyList<double> Rates,
         double Duration,
         double Warmup,
         double Drain,
         string Database,
         string? ConnectionString,
         int PoolSize,
+        string? ConnectionOptions,
         bool PostgresSyncCommit,
         bool PostgresStatements,
         Uri? AppUrl,
@@ -296,13 +312,17 @@ public static class ChatCommand
         public static Settings Read(Options o)
         {
             var connections = o.WholeNumber("connections", 1000, "chat connections in total: half counsellors, half clients, one conversation per pair");
-            var rate = o.Number("rate", 1000, "messages per second over all connections (both sides send)");
+            var rateText = o.Text("rate", "1000", "messages per second over all connections (both sides send); several, comma-separated (25,50,100), run one after the other on the same connections");
+            var rates = rateText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new OptionException($"--rate needs numbers, not '{r}'."))
+                .ToList();
             var duration = o.Number("duration", 60, "seconds measured");
             var warmup = o.Number("warmup", 10, "seconds of load before measuring (JIT, pools); its messages are still checked for loss");
             var drain = o.Number("drain", 30, "seconds to wait after the last send for outstanding acknowledgements and deliveries");
             var database = o.Text("database", "postgres", "postgres or sqlite");
             var connectionString = o.OptionalText("connection-string", "database of the app; default: a throwaway PostgreSQL cluster (initdb/pg_ctl) or a SQLite file in the run folder. Must be empty");
             var pool = o.WholeNumber("pool", 100, "PostgreSQL connection pool of the app (Npgsql's default is 100) for the throwaway cluster");
+            var connectionOptions = o.OptionalText("connection-options", "extra Npgsql settings for the throwaway cluster's connection string, e.g. \"Max Auto Prepare=20;No Reset On Close=true\"");
             var sync = o.Text("pg-synchronous-commit", "on", "synchronous_commit of the throwaway cluster: on (PostgreSQL's default, durable) or off");
             var statements = o.Flag("pg-statements", "load pg_stat_statements and print the statements that took the most database time (diagnosis)");
             var appUrl = o.OptionalText("app-url", "use an app that is already running (with --connection-string of its database) instead of starting one; signs in through the form");
@@ -313,13 +333,13 @@ public static class ChatCommand
             var parallel = o.WholeNumber("connect-parallel", 16, "pairs connected at a time while setting up");
             var keep = o.Flag("keep", "keep the run folder (database, app log) afterwards");
 
-            var perConnectionWindow = rate / Math.Max(1, connections) * 10;
+            var perConnectionWindow = rates.DefaultIfEmpty(0).Max() / Math.Max(1, connections) * 10;
             int? messagesPerWindow = limit is not null
                 ? int.Parse(limit, CultureInfo.InvariantCulture)
                 : perConnectionWindow > 5 ? (int)Math.Ceiling(perConnectionWindow * 3) : null;
-            return new Settings(connections, rate, duration, warmup, drain,
+            return new Settings(connections, rates, duration, warmup, drain,
                 database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? DataSetup.Sqlite : database.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DataSetup.Postgres : database,
-                connectionString, pool, sync != "off", statements, appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
+                connectionString, pool, connectionOptions, sync != "off", statements, appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
         }
 
         public void Check()
@@ -329,7 +349,7 @@ public static class ChatCommand
                 throw new OptionException("--connections must be an even number of at least 2 (pairs of counsellor and client).");
             }
 
-            if (Rate <= 0 || Duration <= 0 || Warmup < 0)
+            if (Rates.Count == 0 || Rates.Any(r => r <= 0) || Duration <= 0 || Warmup < 0)
             {
                 throw new OptionException("--rate and --duration must be positive, --warmup not negative.");
             }

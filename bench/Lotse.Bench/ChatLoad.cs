@@ -25,7 +25,10 @@ internal sealed class ChatPeer(int index, bool isCounsellor, HubConnection hub)
     public long LastHeardId { get; set; }
 }
 
-/// <summary>What one run measured. Counts cover every message (warm-up included); latencies and rates the measured part.</summary>
+/// <summary>One load step: its rate and its sequence numbers [From, To); those from MeasuredFrom on are measured.</summary>
+internal sealed record ChatStep(double Rate, long From, long MeasuredFrom, long To);
+
+/// <summary>What one step measured. Counts cover every message (warm-up included); latencies and rates the measured part.</summary>
 internal sealed record ChatLoadResult(
     long Sent,
     long Acknowledged,
@@ -59,9 +62,7 @@ internal sealed class ChatLoad : IAsyncDisposable
 {
     private readonly Uri _hub;
     private readonly List<ChatPeer> _peers = [];
-    private readonly double _rate;
     private readonly long _total;
-    private readonly long _measuredFrom;
     private readonly string _padding;
     private readonly long[] _sentAt;
     private readonly long[] _ackAt;
@@ -77,12 +78,22 @@ internal sealed class ChatLoad : IAsyncDisposable
     private int _dropped;
     private volatile bool _stopping;
 
-    public ChatLoad(Uri app, double rate, double warmupSeconds, double durationSeconds, int messageLength)
+    /// <param name="rates">One step per rate, run one after the other on the same connections.</param>
+    public ChatLoad(Uri app, IReadOnlyList<double> rates, double warmupSeconds, double durationSeconds, int messageLength)
     {
+        ArgumentNullException.ThrowIfNull(rates);
         _hub = new Uri(app, ChatHub.Path);
-        _rate = rate;
-        _measuredFrom = (long)Math.Round(rate * warmupSeconds);
-        _total = _measuredFrom + (long)Math.Round(rate * durationSeconds);
+        // Sequence numbers run on over the steps, so a late message of one step can never count for the next.
+        var from = 0L;
+        foreach (var rate in rates)
+        {
+            var measuredFrom = from + (long)Math.Round(rate * warmupSeconds);
+            var to = measuredFrom + (long)Math.Round(rate * durationSeconds);
+            Steps.Add(new ChatStep(rate, from, measuredFrom, to));
+            from = to;
+        }
+
+        _total = from;
         // "<sequence> xxxx…": a chat line of roughly the given length.
         _padding = new string('x', Math.Max(1, messageLength - 8));
         _sentAt = new long[_total];
@@ -94,6 +105,23 @@ internal sealed class ChatLoad : IAsyncDisposable
     }
 
     public int Connections => _peers.Count;
+
+    public List<ChatStep> Steps { get; } = [];
+
+    /// <summary>Acknowledged messages over every step so far (the database must hold exactly these).</summary>
+    public long AcknowledgedSoFar
+    {
+        get
+        {
+            long n = 0;
+            foreach (var at in _ackAt)
+            {
+                n += at != 0 ? 1 : 0;
+            }
+
+            return n;
+        }
+    }
 
     /// <summary>
     /// Per pair, as the pages do it: the counsellor connects (and so comes online), the client connects and starts the
@@ -130,11 +158,12 @@ internal sealed class ChatLoad : IAsyncDisposable
     }
 
     /// <param name="measuring">Called when the warm-up ends (e.g. to reset database statistics).</param>
-    public async Task<ChatLoadResult> RunAsync(int? serverPid, int? databasePid, TimeSpan drainLimit, Func<Task> measuring, CancellationToken cancellationToken)
+    public async Task<ChatLoadResult> RunAsync(ChatStep step, int? serverPid, int? databasePid, TimeSpan drainLimit, Func<Task> measuring, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(step);
         var start = Stopwatch.GetTimestamp();
         var warmedUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pacer = new Thread(() => Pace(start, warmedUp)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
+        var pacer = new Thread(() => Pace(step, start, warmedUp)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
         pacer.Start();
         await warmedUp.Task.WaitAsync(cancellationToken);
         ArgumentNullException.ThrowIfNull(measuring);
@@ -147,7 +176,7 @@ internal sealed class ChatLoad : IAsyncDisposable
 
         // Everything sent is answered (ack or error) and every acknowledged message delivered, or the drain limit passes.
         var drained = Stopwatch.StartNew();
-        while (drained.Elapsed < drainLimit && (Volatile.Read(ref _inFlight) > 0 || Undelivered() > 0))
+        while (drained.Elapsed < drainLimit && (Volatile.Read(ref _inFlight) > 0 || Undelivered(step) > 0))
         {
             await Task.Delay(50, cancellationToken);
         }
@@ -155,7 +184,7 @@ internal sealed class ChatLoad : IAsyncDisposable
         var cpuUse = cpu.Stop();
         // Late duplicates would arrive within a moment; give them one before counting.
         await Task.Delay(500, cancellationToken);
-        return Result(cpuUse);
+        return Result(step, cpuUse);
     }
 
     public async ValueTask DisposeAsync()
@@ -192,22 +221,22 @@ internal sealed class ChatLoad : IAsyncDisposable
         return peer;
     }
 
-    private void Pace(long start, TaskCompletionSource measuring)
+    private void Pace(ChatStep step, long start, TaskCompletionSource measuring)
     {
-        long next = 0;
-        var ticksPerMessage = Stopwatch.Frequency / _rate;
-        while (next < _total)
+        var next = step.From;
+        var ticksPerMessage = Stopwatch.Frequency / step.Rate;
+        while (next < step.To)
         {
             var now = Stopwatch.GetTimestamp();
-            var due = Math.Min(_total, (long)((now - start) / ticksPerMessage) + 1);
+            var due = Math.Min(step.To, step.From + (long)((now - start) / ticksPerMessage) + 1);
             for (; next < due; next++)
             {
-                if (next == _measuredFrom)
+                if (next == step.MeasuredFrom)
                 {
                     measuring.TrySetResult();
                 }
 
-                _lag[next] = Stopwatch.GetTimestamp() - (start + (long)(next * ticksPerMessage));
+                _lag[next] = Stopwatch.GetTimestamp() - (start + (long)((next - step.From) * ticksPerMessage));
                 _ = SendAsync(next);
             }
 
@@ -279,10 +308,10 @@ internal sealed class ChatLoad : IAsyncDisposable
         peer.LastHeardId = message.Id;
     }
 
-    private long Undelivered()
+    private long Undelivered(ChatStep step)
     {
         long n = 0;
-        for (long i = 0; i < _total; i++)
+        for (var i = step.From; i < step.To; i++)
         {
             if (Volatile.Read(ref _ackAt[i]) != 0 && Volatile.Read(ref _deliveries[i]) == 0)
             {
@@ -293,13 +322,13 @@ internal sealed class ChatLoad : IAsyncDisposable
         return n;
     }
 
-    private ChatLoadResult Result(CpuUse cpu)
+    private ChatLoadResult Result(ChatStep step, CpuUse cpu)
     {
         long acked = 0, failed = 0, unanswered = 0, delivered = 0, lost = 0, duplicates = 0;
         var ack = new List<long>();
         var delivery = new List<long>();
         long firstSent = long.MaxValue, lastSent = 0, lastAck = 0, lastDelivered = 0, measuredAcked = 0, measuredDelivered = 0;
-        for (long i = 0; i < _total; i++)
+        for (var i = step.From; i < step.To; i++)
         {
             var isAcked = _ackAt[i] != 0;
             acked += isAcked ? 1 : 0;
@@ -308,7 +337,7 @@ internal sealed class ChatLoad : IAsyncDisposable
             delivered += _deliveries[i] > 0 ? 1 : 0;
             lost += isAcked && _deliveries[i] == 0 ? 1 : 0;
             duplicates += Math.Max(0, _deliveries[i] - 1);
-            if (i < _measuredFrom)
+            if (i < step.MeasuredFrom)
             {
                 continue;
             }
@@ -330,17 +359,17 @@ internal sealed class ChatLoad : IAsyncDisposable
             }
         }
 
-        var measured = _total - _measuredFrom;
+        var measured = step.To - step.MeasuredFrom;
         double PerSecond(long count, long from, long to) => to > from ? count / ((to - from) / (double)Stopwatch.Frequency) : 0;
         return new ChatLoadResult(
-            _total, acked, failed, unanswered, delivered, lost, duplicates, _outOfOrder, _misrouted, measured,
+            step.To - step.From, acked, failed, unanswered, delivered, lost, duplicates, _outOfOrder, _misrouted, measured,
             // n messages sent over the span between the first and last send: n-1 intervals.
             PerSecond(measured - 1, firstSent, lastSent),
             PerSecond(measuredAcked, firstSent, lastAck),
             PerSecond(measuredDelivered, firstSent, lastDelivered),
             new Latencies(ack),
             new Latencies(delivery),
-            new Latencies(_lag.Skip((int)_measuredFrom)),
+            new Latencies(_lag.Skip((int)step.MeasuredFrom).Take((int)measured)),
             _maxInFlight,
             _dropped,
             new Dictionary<string, int>(_errors),
