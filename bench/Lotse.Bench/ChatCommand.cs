@@ -45,7 +45,7 @@ public static class ChatCommand
             cancel.Cancel();
         };
 
-        var runDir = Path.Combine(Path.GetTempPath(), "lotse-bench-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
+        var runDir = Path.Combine(Path.GetTempPath(), "lotse-bench-" + TimeProvider.System.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Environment.ProcessId);
         Directory.CreateDirectory(runDir);
         try
         {

@@ -131,7 +131,7 @@ public sealed class CpuMeter
 {
     private readonly int? _serverPid;
     private readonly int? _databasePid;
-    private readonly DateTime _startedUtc = DateTime.UtcNow;
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
     private readonly double _server;
     private readonly double _database;
     private readonly double _driver;
@@ -150,7 +150,7 @@ public sealed class CpuMeter
     /// <summary>Each as a percentage of one core over the elapsed wall time (so 200 % is both cores of this machine).</summary>
     public CpuUse Stop()
     {
-        var wall = (DateTime.UtcNow - _startedUtc).TotalSeconds;
+        var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds;
         var machine = Machine.MachineCpuSeconds();
         double Percent(double seconds) => wall <= 0 ? 0 : seconds / wall * 100;
         var server = _serverPid is { } s ? Percent(Machine.ProcessCpuSeconds(s) - _server) : (double?)null;
