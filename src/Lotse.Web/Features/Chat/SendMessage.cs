@@ -30,28 +30,40 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
             return new SendInvalid(checkedText.Problem);
         }
 
-        // A retry of a stored message is answered with that message whatever has changed since (closed, status):
-        // the sender only lost the acknowledgement, the message itself was accepted.
-        if (await FindAsync(member, clientMessageId, cancellationToken) is { } stored)
+        // One pooled connection for every statement of this send: EF Core would otherwise rent, reset and return a
+        // connection per query (the chat benchmark, docs/benchmarks.md, counts about four per message).
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return new MessageStored(stored, IsNew: false);
-        }
+            if (await RefusalAsync(member, cancellationToken) is { } refusal)
+            {
+                // A retry of a stored message is answered with that message whatever has changed since (closed, status):
+                // the sender only lost the acknowledgement, the message itself was accepted.
+                return await FindAsync(member, clientMessageId, cancellationToken) is { } stored ? new MessageStored(stored, IsNew: false) : refusal;
+            }
 
+            // A retry that is still allowed is found inside the lock in StoreAsync; looking it up here as well would cost
+            // every new message (nearly every send) one more query.
+            return await StoreAsync(member, clientMessageId, checkedText.Text, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<SendRefused?> RefusalAsync(ChatMember member, CancellationToken cancellationToken)
+    {
         if (member.Side == ChatSide.Client)
         {
             var view = await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken);
             var verdict = view is null ? ChatVerdict.NotReachable : ChatRules.ClientMayWrite(view.Availability, member.IsClosed);
-            if (verdict != ChatVerdict.Allowed)
-            {
-                return new SendRefused(verdict, view);
-            }
-        }
-        else if (ChatRules.CounsellorMayWrite(member.IsClosed) is var verdict && verdict != ChatVerdict.Allowed)
-        {
-            return new SendRefused(verdict, null);
+            return verdict == ChatVerdict.Allowed ? null : new SendRefused(verdict, view);
         }
 
-        return await StoreAsync(member, clientMessageId, checkedText.Text, cancellationToken);
+        return ChatRules.CounsellorMayWrite(member.IsClosed) is var counsellorVerdict && counsellorVerdict != ChatVerdict.Allowed
+            ? new SendRefused(counsellorVerdict, null)
+            : null;
     }
 
     private async Task<SendResult> StoreAsync(ChatMember member, Guid clientMessageId, string body, CancellationToken cancellationToken)
@@ -70,7 +82,10 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
             if (open == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return new SendRefused(ChatVerdict.Closed, null);
+                // Closed in the meantime; a retry of a message stored before the close still gets its acknowledgement.
+                return await FindAsync(member, clientMessageId, cancellationToken) is { } before
+                    ? new MessageStored(before, IsNew: false)
+                    : new SendRefused(ChatVerdict.Closed, null);
             }
 
             if (await FindAsync(member, clientMessageId, cancellationToken) is { } stored)

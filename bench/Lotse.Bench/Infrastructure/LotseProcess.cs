@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Lotse.Bench.Infrastructure;
+
+/// <summary>
+/// The real app as its own process (Kestrel on a free loopback port), started from its build output, so that its CPU
+/// is measured apart from the driver's. Settings are passed as environment variables; nothing in the app is changed.
+/// </summary>
+public sealed class LotseProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private LotseProcess(Process process, StreamWriter log, Uri url, string contentRoot, string appHome)
+    {
+        _process = process;
+        _log = log;
+        Url = url;
+        ContentRoot = contentRoot;
+        AppHome = appHome;
+    }
+
+    public Uri Url { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>The app's content root (its working directory); ASP.NET Core derives the data-protection application name from it.</summary>
+    public string ContentRoot { get; }
+
+    /// <summary>LOCALAPPDATA of the app process: the app keeps its default data-protection key ring under it.</summary>
+    public string AppHome { get; }
+
+    public static async Task<LotseProcess> StartAsync(string appDll, string runDir, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var url = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var contentRoot = Path.GetDirectoryName(Path.GetFullPath(appDll))!;
+        var appHome = Path.Combine(runDir, "app-home");
+        Directory.CreateDirectory(appHome);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = contentRoot,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add(appDll);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+        psi.Environment["Urls"] = url.ToString().TrimEnd('/');
+        // Without a configured key ring, ASP.NET Core keeps its keys in $LOCALAPPDATA/ASP.NET/DataProtection-Keys: a
+        // folder of this run, which the bench then reads to issue sign-in cookies (see BenchAccounts).
+        psi.Environment["LOCALAPPDATA"] = appHome;
+        foreach (var (key, value) in settings)
+        {
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var log = new StreamWriter(Path.Combine(runDir, "app.log")) { AutoFlush = true };
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app.");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var app = new LotseProcess(process, log, url, contentRoot, appHome);
+        await app.WaitUntilReadyAsync(runDir, cancellationToken);
+        return app;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        await _log.DisposeAsync();
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.WriteLine(line);
+        }
+    }
+
+    /// <summary>Migrations run before Kestrel listens: the sign-in page answering means the database is ready too.</summary>
+    private async Task WaitUntilReadyAsync(string runDir, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The app exited with {_process.ExitCode} while starting; see {Path.Combine(runDir, "app.log")}.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/anmelden", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Busy migrating; ask again.
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        throw new TimeoutException($"The app did not answer within 3 minutes; see {Path.Combine(runDir, "app.log")}.");
+    }
+}

@@ -1,0 +1,24 @@
+using Lotse.Bench;
+
+// dotnet run --project bench/Lotse.Bench -c Release -- <command> [options]
+// One file per command; each command parses its own options and prints its own report.
+var commands = new Dictionary<string, (string Summary, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["chat"] = ("N clients and counsellors chatting over SignalR: messages/s, ack and delivery latency", ChatCommand.RunAsync),
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help" || !commands.TryGetValue(args[0], out var command))
+{
+    Console.WriteLine("Lotse benchmarks. Usage: dotnet run --project bench/Lotse.Bench -c Release -- <command> [options]");
+    Console.WriteLine();
+    foreach (var (name, (summary, _)) in commands)
+    {
+        Console.WriteLine($"  {name,-10} {summary}");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("<command> --help lists the command's options. Results go into docs/benchmarks.md.");
+    return args.Length == 0 || args[0] is "-h" or "--help" ? 0 : 2;
+}
+
+return await command.Run(args[1..]);
