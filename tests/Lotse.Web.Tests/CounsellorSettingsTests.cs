@@ -21,7 +21,8 @@ public abstract class CounsellorSettingsTests(DatabaseKind kind) : WebTest(kind)
 
         var response = await PostFormAsync(http, "/einstellungen/mailberatung", new Dictionary<string, string> { ["Input.MailCapacity"] = value });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // The form comes back with the message (400, like every other form that refuses input).
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(message, html, StringComparison.Ordinal);
         Assert.Contains("Höchstzahl offener Mailanfragen", html, StringComparison.Ordinal);

@@ -23,6 +23,8 @@ public enum ThreadChange
 /// </summary>
 public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock)
 {
+    private const int Attempts = 3;
+
     public Task<ThreadChange> TakeAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
         ChangeAsync(actor, threadId, isTake: true, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
 
@@ -63,40 +65,53 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
             return ThreadChange.NotFound;
         }
 
-        db.ChangeTracker.Clear();
-        var thread = await access.ThreadAsync(actor, threadId, tracked: true, cancellationToken);
-        if (thread is null)
-        {
-            // Taken from the queue by a colleague a moment ago: say so, instead of a bare "not found". Anything else (a
-            // colleague's own thread, which was never in the queue; another agency's id; closing what is not yours) stays
-            // 404, so that nobody can probe which ids exist (decision 4).
-            var taken = await db.MailThreads.AsNoTracking()
-                .Where(t => t.Id == threadId && t.TakenUtc != null)
-                .Select(t => (Guid?)t.AgencyId)
-                .SingleOrDefaultAsync(cancellationToken);
-            return isTake && taken is { } agency && await access.IsInAgencyAsync(actor.Id, agency, cancellationToken) ? ThreadChange.TooLate : ThreadChange.NotFound;
-        }
-
-        if (!allowed(thread))
-        {
-            return thread.IsInQueue || thread.CounsellorId == actor.Id ? ThreadChange.NotAllowed : ThreadChange.TooLate;
-        }
-
-        change(thread);
-        if (thread.CounsellorId is { } counsellorId)
-        {
-            await db.EnsureRelationAsync(counsellorId, thread.ClientId, Now, cancellationToken);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return ThreadChange.Done;
-        }
-        catch (DbUpdateConcurrencyException)
+        for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            return ThreadChange.TooLate;
+            var thread = await access.ThreadAsync(actor, threadId, tracked: true, cancellationToken);
+            if (thread is null)
+            {
+                // Taken from the queue by a colleague a moment ago: say so, instead of a bare "not found". Anything
+                // else (a colleague's own thread, never in the queue; another agency's id; closing what is not yours)
+                // stays 404, so that nobody can probe which ids exist (decision 4).
+                var taken = await db.MailThreads.AsNoTracking()
+                    .Where(t => t.Id == threadId && t.TakenUtc != null)
+                    .Select(t => (Guid?)t.AgencyId)
+                    .SingleOrDefaultAsync(cancellationToken);
+                return isTake && taken is { } agency && await access.IsInAgencyAsync(actor.Id, agency, cancellationToken) ? ThreadChange.TooLate : ThreadChange.NotFound;
+            }
+
+            if (!allowed(thread))
+            {
+                return thread.IsInQueue || thread.CounsellorId == actor.Id ? ThreadChange.NotAllowed : ThreadChange.TooLate;
+            }
+
+            change(thread);
+            if (thread.CounsellorId is { } counsellorId)
+            {
+                await db.EnsureRelationAsync(counsellorId, thread.ClientId, Now, cancellationToken);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return ThreadChange.Done;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                // Someone changed the thread first: a follow-up came in, or a colleague took it. The loser looks again
+                // (decision 11): a close or archive still applies; a take finds the thread taken and says so above.
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                return ThreadChange.TooLate;
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                // Not the thread but the counselling relation: another change (a take of another request of this client,
+                // a new request routed here) recorded it a moment ago. Nothing was saved; it is there now, so try again.
+            }
         }
     }
 }

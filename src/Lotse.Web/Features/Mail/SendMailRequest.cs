@@ -28,6 +28,8 @@ public sealed record MailAddresseeNotFound : MailRequestResult;
 /// </summary>
 public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox)
 {
+    private const int Attempts = 3;
+
     public async Task<MailRequestResult> SendAsync(Guid clientId, MailAddressee to, string? subject, string? body, Guid requestKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(to);
@@ -37,20 +39,28 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
             return new MailRequestInvalid(text.Problem);
         }
 
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var strategy = db.Database.CreateExecutionStrategy();
-            return await strategy.ExecuteAsync(ct => SendInTransactionAsync(clientId, to, text, requestKey, ct), cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // The same request was submitted twice at once: the unique request key let the first one in.
-            if (await ExistingAsync(clientId, requestKey, cancellationToken) is { } existing)
+            try
             {
-                return new MailRequestSent(existing);
+                var strategy = db.Database.CreateExecutionStrategy();
+                return await strategy.ExecuteAsync(ct => SendInTransactionAsync(clientId, to, text, requestKey, ct), cancellationToken);
             }
+            catch (DbUpdateException)
+            {
+                // The same request was submitted twice at once: the unique request key let the first one in.
+                if (await ExistingAsync(clientId, requestKey, cancellationToken) is { } existing)
+                {
+                    return new MailRequestSent(existing);
+                }
 
-            throw;
+                // Two requests of this client to different counsellors (different locks) reached the same fallback at the
+                // same instant, and the other one recorded their counselling relation first. Nothing was saved: route again.
+                if (attempt >= Attempts)
+                {
+                    throw;
+                }
+            }
         }
     }
 
