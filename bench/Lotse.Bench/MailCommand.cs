@@ -98,7 +98,8 @@ public static class MailCommand
         Console.WriteLine($"Load set: {s.Requests:N0} new requests to {s.Counsellors:N0} counsellors in {s.Agencies} agencies from {s.Clients:N0} clients, {s.Senders} concurrent senders, seed {s.Seed}");
 
         var isPostgres = s.Database == DataSetup.Postgres;
-        var pgSettings = new[] { $"max_connections={Math.Max(100, s.Senders + 50)}" }.Concat(s.PostgresSyncCommit ? [] : ["synchronous_commit=off"]).ToList();
+        var pgSettings = new[] { $"max_connections={Math.Max(100, s.Senders + 50)}" }.Concat(s.PostgresSyncCommit ? [] : ["synchronous_commit=off"])
+            .Concat(s.Statements ? ["shared_preload_libraries=pg_stat_statements"] : []).ToList();
         await using var postgres = isPostgres ? await PostgresServer.StartAsync(Path.Combine(runDir, "pg"), pgSettings, cancellationToken) : null;
         var connectionString = postgres is not null ? postgres.ConnectionString("lotse_bench", s.Senders + 4) + (s.ConnectionOptions is null ? "" : ";" + s.ConnectionOptions) : $"Data Source={Path.Combine(runDir, "lotse-bench.db")}";
         Console.WriteLine(postgres is not null
@@ -131,6 +132,12 @@ public static class MailCommand
                 ? c.RegularClients[random.Next(c.RegularClients.Count)]
                 : world.Clients[random.Next(world.Clients.Count)];
             requests[i] = (client, c.Id, new Guid(random.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16)));
+        }
+
+        if (postgres is not null && s.Statements)
+        {
+            await PostgresServer.EnableStatementsAsync(connectionString, cancellationToken);
+            await PostgresServer.ResetStatementsAsync(connectionString, cancellationToken);
         }
 
         // Warm the pool and EF's model outside the measurement (one query per pooled connection).
@@ -203,6 +210,16 @@ public static class MailCommand
             $"CPU:      bench process (handler + EF Core{(isPostgres ? "" : " + SQLite")}) {selfCpu:0.0}s = {selfCpu * 1000 / s.Requests:0.00} ms/request; {pgPart}" +
             $"machine busy {machineBusy / seconds * 100:0}% of {Environment.ProcessorCount * 100}%, others {(machineBusy - selfCpu - (double.IsNaN(pgCpu) ? 0 : pgCpu)) / seconds * 100:0}%"));
         Console.WriteLine($"Load:     {Machine.LoadAverage()} (1/5/15 min) after the run");
+
+        if (postgres is not null && s.Statements)
+        {
+            var top = await PostgresServer.TopStatementsAsync(connectionString, 40, cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Statements: {top.Sum(t => t.Calls) / (double)s.Requests:0.0} calls per request (top 40 statements, warm-up included); by total time:"));
+            foreach (var (calls, mean, total, query) in top.Take(20))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {calls,8:N0} calls {mean,7:0.000} ms mean {total,9:0} ms total  {(query.Length > 150 ? query[..150] + "…" : query)}"));
+            }
+        }
 
         var ok = await CheckAsync(app.Services, s, requests, cancellationToken);
         Console.WriteLine(ok ? "RESULT:   invariants hold." : "RESULT:   INVARIANT VIOLATED (see above).");
@@ -405,7 +422,7 @@ public static class MailCommand
         return ok;
     }
 
-    private sealed record Settings(int Requests, int Counsellors, int Senders, int Clients, int Agencies, string Database, int Seed, bool PostgresSyncCommit, string? ConnectionOptions, bool Keep)
+    private sealed record Settings(int Requests, int Counsellors, int Senders, int Clients, int Agencies, string Database, int Seed, bool PostgresSyncCommit, string? ConnectionOptions, bool Statements, bool Keep)
     {
         public static Settings Read(Options o)
         {
@@ -425,6 +442,7 @@ public static class MailCommand
                 o.WholeNumber("seed", 6, "seed of the data and the request sequence (the same seed repeats the same run)"),
                 !o.Flag("no-sync-commit", "PostgreSQL synchronous_commit=off (default: on, as in production)"),
                 o.OptionalText("connection-options", "appended to the PostgreSQL connection string, e.g. \"Max Auto Prepare=20;No Reset On Close=true\""),
+                o.Flag("statements", "PostgreSQL: load pg_stat_statements and print calls per request and the statements that took the most time"),
                 o.Flag("keep", "keep the run folder (database, server log)"));
         }
 
