@@ -173,7 +173,7 @@ public static class MailCommand
                         var send = scope.ServiceProvider.GetRequiredService<SendMailRequest>();
                         result = await send.SendAsync(client, new MailAddressee(counsellor, null), $"Anfrage {i}", $"Bench-Anfrage Nummer {i}: Ich brauche bitte Rat.", key, cancellationToken);
                     }
-                    catch (Exception e) when (e is DbUpdateException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+                    catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException && !cancellationToken.IsCancellationRequested)
                     {
                         // As a resubmitted form would: the same request key, so a stored first attempt is returned, not doubled.
                         errors.Enqueue($"request {i} attempt {attempt + 1}: {e.GetType().Name}: {e.GetBaseException().Message}");
