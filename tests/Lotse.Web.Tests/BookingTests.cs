@@ -335,6 +335,25 @@ public abstract class BookingTests(DatabaseKind kind) : WebTest(kind)
         Assert.Contains("Freitag, 27.11.2026", await client.GetStringAsync($"/berater/{anna.Id}/termin?kanal=Phone"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Settings", "Dauer eines Termins (Minuten)")]
+    [InlineData("AddWindow", "Wochentag")]
+    [InlineData("AddBlock", "Datum")]
+    public async Task Hours_FormPostedWithoutFields_NamesTheMissingFieldAndChangesNothing(string handler, string field)
+    {
+        var anna = await AddCounsellorAsync("anna@test.lotse");
+        var counsellor = await LoginAsync("anna@test.lotse");
+
+        var response = await PostFormAsync(counsellor, $"/termine/buchungszeiten?handler={handler}", new Dictionary<string, string>(), formPage: "/termine/buchungszeiten");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"Bitte füllen Sie das Feld „{field}“ aus.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((0, 0, 50), await WithDbAsync(async db => (
+            await db.BookingHours.CountAsync(h => h.CounsellorId == anna.Id),
+            await db.BookingBlocks.CountAsync(b => b.CounsellorId == anna.Id),
+            (await db.Counsellors.SingleAsync(c => c.Id == anna.Id)).SlotMinutes)));
+    }
+
     [Fact]
     public async Task Hours_BlockWholeDay_NoSlotsThatDay()
     {

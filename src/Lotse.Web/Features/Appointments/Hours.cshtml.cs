@@ -136,6 +136,19 @@ public sealed class HoursModel(LotseDb db, CounsellorLookup lookup, Availability
             ModelState.Remove(key);
         }
 
+        // A post without any field of the form is not validated by model binding at all; validate it here so that
+        // it gets the same "Bitte füllen Sie das Feld … aus." as a form with empty fields instead of failing later.
+        if (form is not null && ModelState.Count == 0)
+        {
+            object input = form switch
+            {
+                nameof(Settings) => Settings,
+                nameof(Window) => Window,
+                _ => Block,
+            };
+            TryValidateModel(input, form);
+        }
+
         if (ModelState.IsValid && await change(counsellor))
         {
             await db.SaveChangesAsync(cancellationToken);
