@@ -46,7 +46,7 @@ public enum AuditTargetType
     Agency,
     Conversation,
     Absence,
-    CounsellingRelation,
+    Client,
 }
 
 /// <summary>The thing an entry is about: a type and an id, never a name or a text.</summary>

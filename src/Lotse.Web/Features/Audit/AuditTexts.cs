@@ -1,6 +1,8 @@
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Mail;
+using System.Globalization;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Infrastructure;
 
 namespace Lotse.Web.Features.Audit;
 
@@ -25,6 +27,11 @@ public static class AuditTexts
         MailMode.ByCapacity => "nach Ressourcen",
         _ => mode.ToString(),
     };
+
+    /// <summary>A period in Berlin time, the same in every UI language: "24.11.2026 14:00 – 26.11.2026 00:00".</summary>
+    public static string Period(DateTime startUtc, DateTime endUtc) => $"{Berlin(startUtc)} – {Berlin(endUtc)}";
+
+    public static string Berlin(DateTime utc) => BerlinTime.ToLocal(utc).ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture);
 
     public static string OnOff(bool on) => on ? "an" : "aus";
 
