@@ -125,6 +125,27 @@ public abstract class AuditAccountTests(DatabaseKind kind) : WebTest(kind)
     }
 
     [Fact]
+    public async Task AccountStatus_EntryCannotBeWritten_ChangeNotSavedEither()
+    {
+        var anna = await AddCounsellorAsync(Anna, new AccountStatus(false, ChatMode.Online, MailMode.Unlimited, 10));
+        var http = await LoginAsync(Anna);
+        var token = await AntiforgeryTokenAsync(http, "/");
+        await AuditTestSupport.RefuseInsertsAsync(App.Services);
+
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Status.RegularClientsOnly"] = "false",
+            ["Status.Chat"] = "NotReachable",
+            ["Status.Mail"] = "Unlimited",
+            ["__RequestVerificationToken"] = token,
+        });
+        var response = await http.PostAsync("/?handler=Status", content);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(ChatMode.Online, (await ReloadCounsellorAsync(anna.Id)).ChatMode);
+    }
+
+    [Fact]
     public async Task MailCapacity_Changed_RecordsN()
     {
         var anna = await AddCounsellorAsync(Anna);

@@ -57,6 +57,39 @@ public abstract class AuditMailTests(DatabaseKind kind) : MailTestBase(kind)
     }
 
     [Fact]
+    public async Task MailRequest_EntryCannotBeWritten_NoThreadEither()
+    {
+        var agency = await AddAgencyAsync("Lotsenhaus");
+        var anna = await AddCounsellorAsync(Anna, Unlimited, agency);
+        await AddClientAsync(Mond);
+        var http = await LoginAsync(Mond);
+        var form = await RequestFormAsync(http, $"berater={anna.Id}");
+        await AuditTestSupport.RefuseInsertsAsync(App.Services);
+
+        var response = await PostRequestAsync(http, $"berater={anna.Id}", form, "Betreff", "Text");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Empty(await ThreadsAsync());
+        Assert.Empty(await MessagesAsync());
+    }
+
+    [Fact]
+    public async Task CounsellorOpensThread_EntryCannotBeWritten_ContentNotShown()
+    {
+        var agency = await AddAgencyAsync("Lotsenhaus");
+        var anna = await AddCounsellorAsync(Anna, Unlimited, agency);
+        await AddClientAsync(Mond);
+        var id = await SendRequestAsync(await LoginAsync(Mond), $"berater={anna.Id}", "Betreff", "Nur mit Protokoll zu lesen");
+        var counsellor = await LoginAsync(Anna);
+        await AuditTestSupport.RefuseInsertsAsync(App.Services);
+
+        var response = await counsellor.GetAsync($"/posteingang/{id}");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.DoesNotContain("Nur mit Protokoll zu lesen", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CounsellorOpensThread_RecordsReadBeforeShowing()
     {
         var agency = await AddAgencyAsync("Lotsenhaus");

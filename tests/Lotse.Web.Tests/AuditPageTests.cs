@@ -60,12 +60,14 @@ public abstract partial class AuditPageTests(DatabaseKind kind) : MailTestBase(k
 
         var html = await adminB.GetStringAsync(Page);
 
+        var rows = Rows(html);
         Assert.DoesNotContain(threadId.ToString()[..8], html, StringComparison.Ordinal);
-        Assert.DoesNotContain(">anna", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("Mailverlauf gelesen", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("Accountstatus geändert", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(rows, r => r.Contains("anna", StringComparison.Ordinal) || r.Contains("Mond", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Contains("Mailverlauf gelesen", StringComparison.Ordinal) || r.Contains("Accountstatus geändert", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Contains("Mailanfrage zugeteilt", StringComparison.Ordinal));
+        Assert.DoesNotContain($"value=\"{anna.UserId}\"", html, StringComparison.Ordinal);
         // Its own people are there.
-        Assert.Contains(Rows(html), r => r.Contains("dora", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Contains("dora", StringComparison.Ordinal));
         // Asking for agency A's counsellor by id shows nothing either.
         var asked = await adminB.GetAsync($"{Page}?person={anna.UserId}");
         Assert.Equal(HttpStatusCode.BadRequest, asked.StatusCode);

@@ -25,6 +25,25 @@ internal static class AuditTestSupport
         return matching[0];
     }
 
+    /// <summary>
+    /// Makes every further audit insert fail (a trigger the test adds), to show that a change whose entry cannot be
+    /// written is not saved either.
+    /// </summary>
+    public static async Task RefuseInsertsAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync("CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: audit insert refused'; END $$;");
+            await db.Database.ExecuteSqlRawAsync($"CREATE TRIGGER \"Test_RefuseInsert\" BEFORE INSERT ON \"{AuditLogSchema.Table}\" FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();");
+        }
+        else
+        {
+            await db.Database.ExecuteSqlRawAsync($"CREATE TRIGGER \"Test_RefuseInsert\" BEFORE INSERT ON \"{AuditLogSchema.Table}\" BEGIN SELECT RAISE(ABORT, 'test: audit insert refused'); END;");
+        }
+    }
+
     /// <summary>Every text column of every entry, joined: what a content check searches.</summary>
     public static async Task<string> EverythingStoredAsync(IServiceProvider services)
     {

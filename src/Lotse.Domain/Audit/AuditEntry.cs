@@ -7,6 +7,7 @@ public enum AuditAction
     LoginSucceeded,
     LoginFailed,
     LoginLockedOut,
+    LoginSecondFactorRequired,
     Logout,
 
     // Roles

@@ -58,6 +58,7 @@ public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccesso
         var user = string.IsNullOrWhiteSpace(typedLogin) ? null : await users.FindByNameAsync(typedLogin.Trim());
         var action = result.Succeeded ? AuditAction.LoginSucceeded
             : result.IsLockedOut ? AuditAction.LoginLockedOut
+            : result.RequiresTwoFactor ? AuditAction.LoginSecondFactorRequired
             : AuditAction.LoginFailed;
         var details = result.Succeeded ? "Anmeldung erfolgreich"
             : result.IsLockedOut ? "Zugang gesperrt (zu viele Fehlversuche)"

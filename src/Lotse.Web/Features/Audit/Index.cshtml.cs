@@ -237,6 +237,7 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
         AuditAction.LoginSucceeded => t["Anmeldung"],
         AuditAction.LoginFailed => t["Anmeldung fehlgeschlagen"],
         AuditAction.LoginLockedOut => t["Zugang gesperrt"],
+        AuditAction.LoginSecondFactorRequired => t["Passwort richtig, zweiter Faktor verlangt"],
         AuditAction.Logout => t["Abmeldung"],
         AuditAction.RoleGranted => t["Rolle vergeben"],
         AuditAction.RoleRevoked => t["Rolle entzogen"],
