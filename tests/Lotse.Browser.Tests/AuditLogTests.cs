@@ -30,6 +30,7 @@ public sealed class AuditLogTests(BrowserFixture browser) : BrowserTest(browser)
 
         var rows = admin.GetByTestId("audit-row");
         await Expect(rows).ToHaveCountAsync(1);
+        await Expect(admin.GetByTestId("audit-count")).ToHaveTextAsync("1 Eintrag");
         await Expect(rows.First).ToContainTextAsync(AnnaName);
         await Expect(rows.First).ToContainTextAsync("Mailverlauf gelesen");
         Assert.Empty(await SeriousAccessibilityViolationsAsync(admin));
