@@ -1,5 +1,6 @@
 using Lotse.Web.Data;
 using Lotse.Web.Features.Absences;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Appointments;
 using Lotse.Web.Features.Chat;
 using Lotse.Web.Features.Accounts;
@@ -23,6 +24,7 @@ builder.AddAppointments();
 builder.AddNotifications();
 builder.AddChat();
 builder.AddMail();
+builder.AddAudit();
 
 var app = builder.Build();
 

@@ -1,5 +1,7 @@
 using Lotse.Domain.Absences;
+using Lotse.Domain.Audit;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Counsellors;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +22,7 @@ public sealed record AbsenceOutcome(Guid? SavedId, AbsenceProblem? Problem, bool
 /// lock, so that two requests at the same instant cannot both pass the overlap check.
 /// Every saved change is announced to the counsellor's open client pages.
 /// </summary>
-public sealed class SaveAbsence(LotseDb db, TimeProvider clock, AvailabilityNotifier notifier)
+public sealed class SaveAbsence(LotseDb db, TimeProvider clock, AvailabilityNotifier notifier, AuditLog audit)
 {
     public Task<AbsenceOutcome> CreateAsync(AbsenceOwner owner, DateTime startUtc, DateTime endUtc, string note, CancellationToken cancellationToken) =>
         InLockAsync(owner, async (others, now) =>
@@ -32,6 +34,8 @@ public sealed class SaveAbsence(LotseDb db, TimeProvider clock, AvailabilityNoti
 
             var absence = new Absence(Guid.NewGuid(), owner.CounsellorId, startUtc, endUtc, note, owner.ActorName, now);
             db.Absences.Add(absence);
+            await audit.RecordAsync(AuditAction.AbsenceCreated, AuditTarget.Of(AuditTargetType.Absence, absence.Id), null,
+                $"Berater:in {owner.CounsellorName}: {AuditTexts.Period(startUtc, endUtc)}", cancellationToken);
             return AbsenceOutcome.Saved(absence.Id);
         }, cancellationToken);
 
@@ -79,7 +83,21 @@ public sealed class SaveAbsence(LotseDb db, TimeProvider clock, AvailabilityNoti
                 return AbsenceOutcome.Missing;
             }
 
-            return apply(absence, others, now) is { } problem ? AbsenceOutcome.Refused(problem) : AbsenceOutcome.Saved(absence.Id);
+            var before = AuditTexts.Period(absence.StartUtc, absence.EndUtc);
+            if (apply(absence, others, now) is { } problem)
+            {
+                return AbsenceOutcome.Refused(problem);
+            }
+
+            // The note is the counsellor's own text for clients: the log names the period only.
+            var deleted = db.Entry(absence).State == EntityState.Deleted;
+            await audit.RecordAsync(
+                deleted ? AuditAction.AbsenceDeleted : AuditAction.AbsenceChanged,
+                AuditTarget.Of(AuditTargetType.Absence, absence.Id),
+                null,
+                deleted ? $"Berater:in {owner.CounsellorName}: {before} gelöscht" : $"Berater:in {owner.CounsellorName}: {before} → {AuditTexts.Period(absence.StartUtc, absence.EndUtc)}",
+                cancellationToken);
+            return AbsenceOutcome.Saved(absence.Id);
         }, cancellationToken);
 
     private async Task<AbsenceOutcome> InLockAsync(AbsenceOwner owner, Func<IReadOnlyList<AbsencePeriod>, DateTime, Task<AbsenceOutcome>> work, CancellationToken cancellationToken)

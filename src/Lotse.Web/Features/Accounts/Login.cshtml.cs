@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +10,7 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>One sign-in for everyone: staff type their e-mail address (their user name), clients their nickname.</summary>
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<IdentityUser> signIn, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class LoginModel(SignInManager<IdentityUser> signIn, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -21,7 +22,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn, IStringLocali
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         if (!ModelState.IsValid)
         {
@@ -29,6 +30,7 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn, IStringLocali
         }
 
         var result = await signIn.PasswordSignInAsync(Input.Login.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
+        await audit.RecordLoginAsync(Input.Login, result, cancellationToken);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -1,3 +1,4 @@
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -6,14 +7,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Lotse.Web.Features.Accounts;
 
 [AllowAnonymous]
-public sealed class LogoutModel(SignInManager<IdentityUser> signIn) : PageModel
+public sealed class LogoutModel(SignInManager<IdentityUser> signIn, AuditLog audit) : PageModel
 {
     public void OnGet()
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        await audit.RecordLogoutAsync(cancellationToken);
         await signIn.SignOutAsync();
         return LocalRedirect("/anmelden");
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>Advice seekers register with a nickname and a password; an e-mail address is optional.</summary>
 [AllowAnonymous]
-public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db) : PageModel
+public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, AuditLog audit) : PageModel
 {
     [BindProperty]
     public RegisterInput Input { get; set; } = new();
@@ -43,6 +44,7 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
             return Page();
         }
 
+        await audit.RoleGrantedAsync(user, Roles.Client, "Registrierung", cancellationToken);
         Roles.Ensure(await users.AddToRoleAsync(user, Roles.Client), "client role");
         db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!));
         await db.SaveChangesAsync(cancellationToken);

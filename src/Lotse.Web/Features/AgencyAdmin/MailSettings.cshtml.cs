@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Mail;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +18,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// response target after which an unanswered request shows as "überfällig". Only for the admin's own agency.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class MailSettingsModel(LotseDb db, CurrentUser user, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class MailSettingsModel(LotseDb db, CurrentUser user, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Choice(Guid Id, string Name);
 
@@ -60,12 +62,31 @@ public sealed class MailSettingsModel(LotseDb db, CurrentUser user, IStringLocal
             return Page();
         }
 
+        var changes = new List<string>();
+        if (agency.FallbackCounsellorId != Input.FallbackCounsellorId)
+        {
+            changes.Add($"Fallback-Berater:in: {NameOf(agency.FallbackCounsellorId)} → {NameOf(Input.FallbackCounsellorId)}");
+        }
+
+        if (agency.ResponseTargetHours != Input.ResponseTargetHours)
+        {
+            changes.Add($"Antwortziel: {agency.ResponseTargetHours} h → {Input.ResponseTargetHours} h");
+        }
+
+        if (changes.Count > 0)
+        {
+            await audit.RecordAsync(AuditAction.AgencyMailSettingsChanged, AuditTarget.Of(AuditTargetType.Agency, agency.Id), agency.Id, string.Join("; ", changes), cancellationToken);
+        }
+
         agency.SetFallbackCounsellor(Input.FallbackCounsellorId);
         agency.SetResponseTarget(Input.ResponseTargetHours!.Value);
         await db.SaveChangesAsync(cancellationToken);
         Saved = t["Die Einstellungen der Mailberatung sind gespeichert."];
         return RedirectToPage();
     }
+
+    private string NameOf(Guid? counsellor) =>
+        counsellor is { } id ? Counsellors.FirstOrDefault(c => c.Id == id)?.Name ?? "unbekannt" : "keine";
 
     private async Task<Domain.Agencies.Agency?> OwnAgencyAsync(CancellationToken cancellationToken)
     {

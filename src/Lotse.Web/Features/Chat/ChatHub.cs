@@ -1,4 +1,6 @@
+using Lotse.Domain.Audit;
 using Lotse.Domain.Chat;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Counsellors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -23,7 +25,8 @@ public sealed class ChatHub(
     IChatPresence presence,
     AvailabilityNotifier availabilityNotifier,
     TimeProvider clock,
-    IOptions<ChatOptions> options) : Hub
+    IOptions<ChatOptions> options,
+    AuditLog audit) : Hub
 {
     public const string Path = "/hubs/chat";
 
@@ -76,6 +79,7 @@ public sealed class ChatHub(
             throw new HubException(texts.OnlyClientsStart);
         }
 
+        audit.UsePrincipal(Context.User!);
         switch (await start.StartAsync(caller.Id, counsellorId, Context.ConnectionAborted))
         {
             case ConversationStarted started:
@@ -153,16 +157,20 @@ public sealed class ChatHub(
     public async Task<ChatMessagePage> History(Guid conversationId, long? beforeId, int take, [FromServices] ReadChatMessages read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        await MemberAsync(conversationId);
-        return await read.HistoryAsync(conversationId, beforeId, take, Context.ConnectionAborted);
+        var member = await MemberAsync(conversationId);
+        var page = await read.HistoryAsync(conversationId, beforeId, take, Context.ConnectionAborted);
+        await RecordReadAsync(member, page, "Ältere Nachrichten geladen");
+        return page;
     }
 
     /// <summary>Everything after <paramref name="afterId"/>: what a page missed while it was not connected.</summary>
     public async Task<ChatMessagePage> Since(Guid conversationId, long afterId, [FromServices] ReadChatMessages read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        await MemberAsync(conversationId);
-        return await read.SinceAsync(conversationId, afterId, Context.ConnectionAborted);
+        var member = await MemberAsync(conversationId);
+        var page = await read.SinceAsync(conversationId, afterId, Context.ConnectionAborted);
+        await RecordReadAsync(member, page, "Verpasste Nachrichten nachgeladen");
+        return page;
     }
 
     /// <summary>The caller has read up to <paramref name="upToId"/>; the other side gets a read receipt. Returns the caller's marker.</summary>
@@ -200,9 +208,21 @@ public sealed class ChatHub(
             throw new HubException(texts.OnlyCounsellorCloses);
         }
 
+        audit.UsePrincipal(Context.User!);
         if (await close.CloseAsync(member, Context.ConnectionAborted))
         {
             await broadcast.ClosedAsync(member);
+        }
+    }
+
+    /// <summary>A counsellor's fetch that returned messages is a read of counselling content (a client reading their own is not logged).</summary>
+    private async Task RecordReadAsync(ChatMember member, ChatMessagePage page, string details)
+    {
+        if (member.Side == ChatSide.Counsellor && page.Messages.Count > 0)
+        {
+            await audit.UsePrincipal(Context.User!).RecordReadAsync(
+                AuditAction.ChatHistoryRead, AuditTarget.Of(AuditTargetType.Conversation, member.ConversationId), null,
+                $"{details} ({page.Messages.Count})", Context.ConnectionAborted);
         }
     }
 

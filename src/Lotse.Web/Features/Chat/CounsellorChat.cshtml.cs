@@ -1,5 +1,7 @@
+using Lotse.Domain.Audit;
 using Lotse.Domain.Chat;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +10,7 @@ namespace Lotse.Web.Features.Chat;
 
 /// <summary>The counsellor's side of one conversation, with "Chat beenden". Only this conversation's counsellor sees it; anyone else gets 404.</summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class CounsellorChatModel(ChatPageLoader loader, CloseConversation close, ChatBroadcast broadcast) : PageModel
+public sealed class CounsellorChatModel(ChatPageLoader loader, CloseConversation close, ChatBroadcast broadcast, AuditLog audit) : PageModel
 {
     public ChatPanelView Panel { get; private set; } = null!;
 
@@ -20,6 +22,7 @@ public sealed class CounsellorChatModel(ChatPageLoader loader, CloseConversation
             return NotFound();
         }
 
+        await audit.RecordReadAsync(AuditAction.ChatConversationRead, AuditTarget.Of(AuditTargetType.Conversation, conversationId), null, "Chat geöffnet", cancellationToken);
         Panel = await loader.PanelAsync(member, cancellationToken);
         return Page();
     }

@@ -1,5 +1,7 @@
+using Lotse.Domain.Audit;
 using Lotse.Domain.Chat;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +10,7 @@ namespace Lotse.Web.Features.Chat;
 
 /// <summary>The counsellor's conversations: unread first, then the newest; closed ones marked. The list refreshes live.</summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class InboxModel(ChatMembership membership, LoadChatList load) : PageModel
+public sealed class InboxModel(ChatMembership membership, LoadChatList load, AuditLog audit) : PageModel
 {
     public ChatListView List { get; private set; } = new([], "/chats/");
 
@@ -17,6 +19,14 @@ public sealed class InboxModel(ChatMembership membership, LoadChatList load) : P
         if (await LoadAsync(cancellationToken) is not { } list)
         {
             return Forbid();
+        }
+
+        // The list shows the start of each newest message. The live refresh of an open list (OnGetList) is not recorded
+        // again: it is the same page, kept current, and would write an entry for every message that arrives.
+        if (await membership.CallerAsync(User, cancellationToken) is { } caller)
+        {
+            await audit.RecordReadAsync(AuditAction.ChatListViewed, AuditTarget.Of(AuditTargetType.Counsellor, caller.Id), null,
+                $"Chatliste mit Vorschau angesehen ({list.Items.Count} Chats)", cancellationToken);
         }
 
         List = list;

@@ -1,6 +1,9 @@
 using Lotse.Domain.Accounts;
+using Lotse.Domain.Audit;
 using Lotse.Domain.Chat;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
+using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Counsellors;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +21,7 @@ public sealed record StartCounsellorNotFound : StartResult;
 /// A client opens a chat with a counsellor: the open conversation they already have with this counsellor, or a new
 /// one, and only when <see cref="ChatRules.ClientMayStart"/> allows it (the same availability the profile page shows).
 /// </summary>
-public sealed class StartConversation(LotseDb db, LoadClientAvailability availability, TimeProvider clock)
+public sealed class StartConversation(LotseDb db, LoadClientAvailability availability, TimeProvider clock, AuditLog audit)
 {
     public async Task<StartResult> StartAsync(Guid clientId, Guid counsellorId, CancellationToken cancellationToken)
     {
@@ -53,6 +56,9 @@ public sealed class StartConversation(LotseDb db, LoadClientAvailability availab
         db.Conversations.Add(conversation);
         // A chat is contact (decision 3): from now on the counsellor may mark this client as Stammklient:in.
         await db.EnsureRelationAsync(counsellorId, clientId, now, cancellationToken);
+        // The client is an advice seeker of no agency: the entry belongs to the counsellor's agency, where its admin sees it.
+        await audit.RecordAsync(AuditAction.ChatConversationStarted, AuditTarget.Of(AuditTargetType.Conversation, conversation.Id),
+            await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken), "Chat mit Berater:in begonnen", cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -1,5 +1,7 @@
+using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -21,18 +23,18 @@ public enum ThreadChange
 /// open requests are counted, not stored), archive it, and mark it read. The thread's version makes two counsellors
 /// taking the same request at once end with one winner; the other is told.
 /// </summary>
-public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock)
+public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock, AuditLog audit)
 {
     private const int Attempts = 3;
 
     public Task<ThreadChange> TakeAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, isTake: true, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
+        ChangeAsync(actor, threadId, AuditAction.MailRequestTaken, thread => thread.IsInQueue, thread => thread.Take(actor.Id, Now), cancellationToken);
 
     public Task<ThreadChange> CloseAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, isTake: false, thread => thread.CounsellorId == actor.Id && !thread.IsClosed, thread => thread.Close(Now), cancellationToken);
+        ChangeAsync(actor, threadId, AuditAction.MailThreadClosed, thread => thread.CounsellorId == actor.Id && !thread.IsClosed, thread => thread.Close(Now), cancellationToken);
 
     public Task<ThreadChange> ArchiveAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, threadId, isTake: false, thread => thread.CounsellorId == actor.Id && thread.State == MailThreadState.Closed, thread => thread.Archive(), cancellationToken);
+        ChangeAsync(actor, threadId, AuditAction.MailThreadArchived, thread => thread.CounsellorId == actor.Id && thread.State == MailThreadState.Closed, thread => thread.Archive(), cancellationToken);
 
     /// <summary>The reader has seen everything up to the newest message of the other side.</summary>
     public async Task MarkReadAsync(MailActor actor, Guid threadId, CancellationToken cancellationToken)
@@ -57,13 +59,24 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private async Task<ThreadChange> ChangeAsync(MailActor actor, Guid threadId, bool isTake, Func<MailThread, bool> allowed, Action<MailThread> change, CancellationToken cancellationToken)
+    private static string StateText(MailThreadState state) => state switch
+    {
+        MailThreadState.Open => "offen",
+        MailThreadState.InProgress => "in Bearbeitung",
+        MailThreadState.Closed => "abgeschlossen",
+        MailThreadState.Archived => "archiviert",
+        _ => state.ToString(),
+    };
+
+    private async Task<ThreadChange> ChangeAsync(MailActor actor, Guid threadId, AuditAction action, Func<MailThread, bool> allowed, Action<MailThread> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(actor);
         if (actor.Side != MailSide.Counsellor)
         {
             return ThreadChange.NotFound;
         }
+
+        var isTake = action == AuditAction.MailRequestTaken;
 
         for (var attempt = 1; ; attempt++)
         {
@@ -86,7 +99,14 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
                 return thread.IsInQueue || thread.CounsellorId == actor.Id ? ThreadChange.NotAllowed : ThreadChange.TooLate;
             }
 
+            var stateBefore = thread.State;
             change(thread);
+            // Cleared with the change when the save below loses a race and the loop starts again.
+            await audit.RecordAsync(action, AuditTarget.Of(AuditTargetType.MailThread, thread.Id), thread.AgencyId, action switch
+            {
+                AuditAction.MailRequestTaken => "Aus der Warteschlange übernommen",
+                _ => $"Status: {StateText(stateBefore)} → {StateText(thread.State)}",
+            }, cancellationToken);
             if (thread.CounsellorId is { } counsellorId)
             {
                 await db.EnsureRelationAsync(counsellorId, thread.ClientId, Now, cancellationToken);

@@ -10,8 +10,8 @@ namespace Lotse.Web.Features.Mail;
 /// thread in the agency's queue, the button to take it.
 /// </summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class CounsellorThreadModel(MailAccess access, LoadMail load, WriteMailMessage write, ChangeMailThread change, MailTexts texts)
-    : MailThreadPage(access, load, write, change, texts)
+public sealed class CounsellorThreadModel(MailAccess access, LoadMail load, WriteMailMessage write, ChangeMailThread change, MailTexts texts, Audit.AuditLog audit)
+    : MailThreadPage(access, load, write, change, texts, audit)
 {
     protected override MailSide Side => MailSide.Counsellor;
 

@@ -1,4 +1,6 @@
+using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -8,7 +10,7 @@ namespace Lotse.Web.Features.Mail;
 /// What the client's and the counsellor's thread pages share: load the thread if the caller may see it (404
 /// otherwise), mark it read, and take a follow-up. The pages add what only their side sees and does.
 /// </summary>
-public abstract class MailThreadPage(MailAccess access, LoadMail load, WriteMailMessage write, ChangeMailThread change, MailTexts texts) : PageModel
+public abstract class MailThreadPage(MailAccess access, LoadMail load, WriteMailMessage write, ChangeMailThread change, MailTexts texts, AuditLog audit) : PageModel
 {
     [BindProperty]
     public MailReplyForm Reply { get; set; } = new();
@@ -76,6 +78,13 @@ public abstract class MailThreadPage(MailAccess access, LoadMail load, WriteMail
         if (await access.ThreadAsync(actor, id, tracked: false, cancellationToken) is not { } thread)
         {
             return false;
+        }
+
+        if (actor.Side == MailSide.Counsellor)
+        {
+            // Every request that loads the messages for a counsellor may show them: recorded (and saved) before they are.
+            await audit.RecordReadAsync(AuditAction.MailThreadRead, AuditTarget.Of(AuditTargetType.MailThread, thread.Id), thread.AgencyId,
+                thread.IsInQueue ? "Anfrage aus der Warteschlange geöffnet" : "Verlauf geöffnet", cancellationToken);
         }
 
         Thread = await load.ThreadAsync(thread, cancellationToken);

@@ -1,6 +1,8 @@
 using Lotse.Domain.Accounts;
+using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,7 +28,7 @@ public sealed record MailAddresseeNotFound : MailRequestResult;
 /// and saves thread, first message and notification together: however many requests arrive at once, nobody gets more
 /// than N open requests through routing, and none is lost. The client's request key makes a repeated submit harmless.
 /// </summary>
-public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox)
+public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit)
 {
     private const int Attempts = 3;
 
@@ -62,6 +64,14 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
                 }
             }
         }
+    }
+
+    private async Task<string> RoutingDetailsAsync(RoutingDecision decision, CancellationToken cancellationToken)
+    {
+        var ids = new[] { decision.CounsellorId, decision.ForwardedFromId }.OfType<Guid>().ToList();
+        var names = await db.Counsellors.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
+        string? NameOf(Guid? id) => id is { } key ? names.GetValueOrDefault(key) : null;
+        return AuditTexts.Routing(decision, NameOf(decision.CounsellorId), NameOf(decision.ForwardedFromId));
     }
 
     private async Task<Guid?> ExistingAsync(Guid clientId, Guid requestKey, CancellationToken cancellationToken)
@@ -123,6 +133,9 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
         var decision = MailRouter.Route(new MailRouteRequest(to.CounsellorId, isRegular, agencyFallbackId), loads, now);
         var thread = new MailThread(Guid.NewGuid(), agency, clientId, to.CounsellorId, text.Subject, decision, requestKey, now);
         db.MailThreads.Add(thread);
+        // Saved with the thread below, in the same transaction: no routing without its entry.
+        await audit.RecordAsync(AuditAction.MailRequestRouted, AuditTarget.Of(AuditTargetType.MailThread, thread.Id), agency,
+            await RoutingDetailsAsync(decision, cancellationToken), cancellationToken);
         var message = new MailMessage(thread.Id, MailSide.Client, text.Body, requestKey, now);
         db.MailMessages.Add(message);
         await db.SaveChangesAsync(cancellationToken);

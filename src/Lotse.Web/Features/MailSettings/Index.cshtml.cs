@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Accounts;
+using Lotse.Domain.Audit;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
@@ -17,7 +19,7 @@ namespace Lotse.Web.Features.MailSettings;
 /// colleague of the same agency who takes forwarded requests before the agency's fallback does.
 /// </summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccountStatus change, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccountStatus change, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Colleague(Guid Id, string Name);
 
@@ -66,11 +68,21 @@ public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccoun
             return Page();
         }
 
+        if (counsellor.PersonalFallbackId != Input.PersonalFallbackId)
+        {
+            // Who takes this counsellor's forwarded requests is an assignment: saved below together with N.
+            await audit.RecordAsync(AuditAction.AccountStatusChanged, AuditTarget.Of(AuditTargetType.Counsellor, counsellor.Id), null,
+                $"Persönliche Fallback-Berater:in: {NameOf(counsellor.PersonalFallbackId)} → {NameOf(Input.PersonalFallbackId)}", cancellationToken);
+        }
+
         counsellor.SetPersonalFallback(Input.PersonalFallbackId);
         await change.ChangeCapacityAsync(counsellor, Input.MailCapacity!.Value, cancellationToken);
         Saved = t["Gespeichert: höchstens {0} offene Anfragen.", Input.MailCapacity.Value];
         return RedirectToPage();
     }
+
+    private string NameOf(Guid? colleague) =>
+        colleague is { } id ? Colleagues.FirstOrDefault(c => c.Id == id)?.Name ?? "unbekannt" : "keine";
 
     private async Task LoadChoicesAsync(Counsellor counsellor, CancellationToken cancellationToken)
     {

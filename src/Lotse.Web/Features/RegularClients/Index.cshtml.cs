@@ -1,5 +1,7 @@
+using Lotse.Domain.Audit;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Counsellors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +16,7 @@ namespace Lotse.Web.Features.RegularClients;
 /// Only clients with a counselling relation to this counsellor can be marked; any other id is 404.
 /// </summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, AvailabilityNotifier notifier, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, AvailabilityNotifier notifier, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record ClientRow(Guid ClientId, string Nickname);
 
@@ -74,6 +76,12 @@ public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, Availability
             relation.UnmarkAsRegularClient();
         }
 
+        await audit.RecordAsync(
+            AuditAction.RegularClientChanged,
+            AuditTarget.Of(AuditTargetType.Client, clientId),
+            null,
+            regular ? "Als Stammklient:in markiert" : "Nicht mehr Stammklient:in",
+            cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // What this client may do with this counsellor just changed.
         await notifier.ChangedAsync(counsellorId.Value, cancellationToken);
