@@ -8,6 +8,7 @@ using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Security;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddLotseData();
 builder.AddLotseAccounts();
 builder.AddLotseWeb();
+builder.AddLotseSecurity();
 builder.AddCounsellors();
 builder.AddDashboard();
 builder.AddAbsences();
@@ -28,6 +30,7 @@ builder.AddAudit();
 
 var app = builder.Build();
 
+app.UseLotseSecurity();
 app.UseLotseWeb();
 app.MapLotseWeb();
 app.MapCounsellors();

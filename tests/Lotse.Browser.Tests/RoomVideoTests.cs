@@ -68,6 +68,7 @@ public sealed class RoomVideoTests(MediaBrowserFixture media) : IClassFixture<Me
         """;
 
     private readonly List<(IBrowserContext Context, IPage Page, string Label)> _pages = [];
+    private readonly CspViolations _csp = new();
     private string _testName = "";
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -90,6 +91,9 @@ public sealed class RoomVideoTests(MediaBrowserFixture media) : IClassFixture<Me
 
             await context.CloseAsync();
         }
+
+        // The room (camera, microphone, WebRTC, hub) must work under the CSP the users get.
+        _csp.AssertNone(_testName);
     }
 
     [Fact]
@@ -218,7 +222,7 @@ public sealed class RoomVideoTests(MediaBrowserFixture media) : IClassFixture<Me
     /// <summary>axe-core's serious and critical findings in the page, one readable line each (as BrowserTest does it).</summary>
     private static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(IPage page)
     {
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js") });
+        await Axe.InjectAsync(page);
         var result = await page.EvaluateAsync<JsonElement>("""
             async () => {
                 const result = await axe.run(document, { resultTypes: ["violations"] });
@@ -244,6 +248,7 @@ public sealed class RoomVideoTests(MediaBrowserFixture media) : IClassFixture<Me
             ViewportSize = viewport ?? new() { Width = 1280, Height = 900 },
             Permissions = ["camera", "microphone"],
         });
+        await _csp.WatchAsync(context);
         await context.AddInitScriptAsync(RecordPeers);
         if (initScript is not null)
         {

@@ -215,7 +215,7 @@ public abstract class AppointmentRoomTests(DatabaseKind kind) : WebTest(kind)
         var response = await Browser().GetAsync($"/termine/{appointment.Id}/raum");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("http://localhost/anmelden", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/anmelden", response.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 }
 

@@ -84,7 +84,7 @@ public abstract class ChatTestBase(DatabaseKind kind) : WebTest(kind)
     {
         ArgumentNullException.ThrowIfNull(app);
         var cookies = new CookieContainer();
-        using var http = app.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        using var http = app.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
         var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
         {
             ["Input.Login"] = userName,

@@ -386,12 +386,12 @@ public abstract partial class NotificationTests(DatabaseKind kind) : WebTest(kin
     [Fact]
     public async Task Index_Anonymous_IsSentToLogin()
     {
-        using var http = _mailApp.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var http = _mailApp.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = LotseAppFactory.HttpsBase, AllowAutoRedirect = false });
 
         var response = await http.GetAsync("/benachrichtigungen");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("http://localhost/anmelden", response.Headers.Location?.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("https://localhost/anmelden", response.Headers.Location?.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -472,7 +472,7 @@ public abstract partial class NotificationTests(DatabaseKind kind) : WebTest(kin
     /// <summary>Signs in through the real login form of <paramref name="app"/>.</summary>
     private static async Task<HttpClient> LoginAsync(WebApplicationFactory<Program> app, string userName)
     {
-        var http = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var http = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = LotseAppFactory.HttpsBase, AllowAutoRedirect = false, HandleCookies = true });
         var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
         {
             ["Input.Login"] = userName,

@@ -527,14 +527,14 @@ public abstract class RoomHubTests(DatabaseKind kind) : WebTest(kind)
     private static async Task<CookieContainer> SignInAsync(WebApplicationFactory<Program> app, string userName)
     {
         var cookies = new CookieContainer();
-        using var http = app.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        using var http = app.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
         var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
         {
             ["Input.Login"] = userName,
             ["Input.Password"] = Password,
         });
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains(cookies.GetCookies(new Uri("http://localhost")), c => c.Name == "lotse.auth");
+        Assert.Contains(cookies.GetCookies(LotseAppFactory.HttpsBase), c => c.Name == "__Host-lotse.auth");
         return cookies;
     }
 

@@ -180,13 +180,19 @@ public sealed partial class BenchAccounts : IAsyncDisposable
     }
 
     /// <summary>Signs in through the real login form (antiforgery token, POST, redirect) and returns the Cookie header.</summary>
+    /// <remarks>
+    /// The app's cookies are Secure (__Host-); a CookieContainer would not send them back to the app's http://127.0.0.1
+    /// address, so the cookies are carried by hand, as a browser does on loopback (a secure context).
+    /// </remarks>
     public static async Task<string> SignInThroughFormAsync(Uri app, string login, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var jar = new CookieContainer();
-        using var handler = new HttpClientHandler { CookieContainer = jar, AllowAutoRedirect = false };
+        var jar = new Dictionary<string, string>();
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
         using var http = new HttpClient(handler) { BaseAddress = app };
-        var page = await http.GetStringAsync(new Uri("/anmelden", UriKind.Relative), cancellationToken);
+        using var pageResponse = await http.GetAsync(new Uri("/anmelden", UriKind.Relative), cancellationToken);
+        Keep(pageResponse, jar);
+        var page = await pageResponse.Content.ReadAsStringAsync(cancellationToken);
         var token = TokenPattern().Match(page) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token on /anmelden.");
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -194,13 +200,27 @@ public sealed partial class BenchAccounts : IAsyncDisposable
             ["Input.Password"] = Password,
             ["__RequestVerificationToken"] = token,
         });
-        using var response = await http.PostAsync(new Uri("/anmelden", UriKind.Relative), form, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/anmelden", UriKind.Relative)) { Content = form };
+        request.Headers.Add("Cookie", Header(jar));
+        using var response = await http.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"Sign-in of {login} answered {(int)response.StatusCode}, not a redirect.");
         }
 
-        return jar.GetCookieHeader(app);
+        Keep(response, jar);
+        return Header(jar);
+
+        static void Keep(HttpResponseMessage response, Dictionary<string, string> jar)
+        {
+            foreach (var setCookie in response.Headers.TryGetValues("Set-Cookie", out var values) ? values : [])
+            {
+                var pair = setCookie.Split(';', 2)[0].Split('=', 2);
+                jar[pair[0].Trim()] = pair.Length > 1 ? pair[1].Trim() : "";
+            }
+        }
+
+        static string Header(Dictionary<string, string> jar) => string.Join("; ", jar.Select(c => $"{c.Key}={c.Value}"));
     }
 
     /// <summary>True when the app takes the cookie as a signed-in <paramref name="role"/> (its chat list answers 200).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.WebEncoders;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
@@ -26,7 +27,7 @@ public static class WebSetup
             o.SupportedCultures = [German, English];
             o.SupportedUICultures = [German, English];
             // German first: the browser's Accept-Language does not switch the UI, only the user's own choice does.
-            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider { CookieName = CookieSecurity.Language }];
         });
 
         services.AddRazorPages(o =>
@@ -59,6 +60,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseLotseRateLimiting();
         app.UseAntiforgery();
     }
 
@@ -73,9 +75,9 @@ public static class WebSetup
         {
             var culture = language == "en" ? English : German;
             http.Response.Cookies.Append(
-                CookieRequestCultureProvider.DefaultCookieName,
+                CookieSecurity.Language,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, MaxAge = TimeSpan.FromDays(365) });
+                CookieSecurity.Options(TimeSpan.FromDays(365)));
             var target = zurueck is { Length: > 0 } && zurueck[0] == '/' && !zurueck.StartsWith("//", StringComparison.Ordinal) && !zurueck.StartsWith("/\\", StringComparison.Ordinal) ? zurueck : "/";
             return TypedResults.LocalRedirect(target);
         }).AllowAnonymous();

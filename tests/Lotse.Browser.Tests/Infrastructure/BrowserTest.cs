@@ -10,6 +10,10 @@ namespace Lotse.Browser.Tests.Infrastructure;
 /// Base of every browser test: fresh browser contexts (each its own cookie jar, i.e. its own person),
 /// the real login form, and a full-page screenshot of every page the test opened, saved when the test ends
 /// (pass or fail) to artifacts/screenshots/&lt;Test&gt;[-&lt;who&gt;].png under the repository root.
+/// <para>
+/// Every page runs under the app's real Content-Security-Policy; a test during which a page reported a violation
+/// (a <c>securitypolicyviolation</c> event or the browser's console message about one) fails when it ends.
+/// </para>
 /// </summary>
 [Collection(BrowserTests.Name)]
 public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
@@ -26,9 +30,10 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
     private readonly List<LotseServer> _ownServers = [];
     private string _testName = "";
 
-    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
+    /// <summary>What the CSP blocked in this test's pages; the test fails at its end unless this is empty.</summary>
+    protected CspViolations Csp { get; } = new();
 
-    protected static string AxeScript { get; } = Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js");
+    public static string ScreenshotFolder { get; } = Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -56,6 +61,8 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
         {
             await server.DisposeAsync();
         }
+
+        Csp.AssertNone(_testName);
     }
 
     /// <summary>An app of this test's own, for a test that changes demo state; stopped when the test ends.</summary>
@@ -79,6 +86,7 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
             TimezoneId = "Europe/Berlin",
             ViewportSize = viewport ?? Desktop,
         });
+        await Csp.WatchAsync(context);
         var page = await context.NewPageAsync();
         _pages.Add((context, page, label));
         return page;
@@ -122,7 +130,7 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
     protected static async Task<IReadOnlyList<string>> SeriousAccessibilityViolationsAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        await page.AddScriptTagAsync(new() { Path = AxeScript });
+        await Axe.InjectAsync(page);
         var result = await page.EvaluateAsync<JsonElement>("""
             async () => {
                 const result = await axe.run(document, { resultTypes: ["violations"] });

@@ -1,8 +1,10 @@
 using Lotse.Web.Data;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Lotse.Web.Tests.Infrastructure;
@@ -26,6 +28,9 @@ public enum DatabaseKind
 /// </summary>
 public sealed class LotseAppFactory : WebApplicationFactory<Program>
 {
+    /// <summary>The address the test clients and hub connections use.</summary>
+    public static readonly Uri HttpsBase = new("https://localhost/");
+
     public static readonly DateTimeOffset DefaultStart = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
     private readonly string? _sqliteFile;
@@ -48,6 +53,9 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
         RedisConfiguration = redisConfiguration;
         _settings = settings ?? new Dictionary<string, string>();
         _ownsDatabase = databaseName is null;
+        // As in production, over https: the app's cookies are Secure (__Host-), and the test client's cookie jar
+        // sends them only over https. (The browser tests serve http on 127.0.0.1, a secure context for Chromium.)
+        ClientOptions.BaseAddress = HttpsBase;
         var name = databaseName ?? "lotse_" + Guid.NewGuid().ToString("N");
         DatabaseName = name;
         if (kind == DatabaseKind.Sqlite)
@@ -94,12 +102,31 @@ public sealed class LotseAppFactory : WebApplicationFactory<Program>
             builder.UseSetting("Redis:Configuration", RedisConfiguration);
         }
 
+        // Tests post many requests on purpose (200 concurrent mail requests, many sign-ins on one browser-test server);
+        // the rate-limit tests set low limits through `settings`, which come after these.
+        foreach (var policy in new[] { "Login", "LoginName", "Registration", "PasswordReset", "Messages" })
+        {
+            builder.UseSetting($"RateLimits:{policy}:PermitLimit", "1000000");
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
 
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>The in-memory server answers at https://localhost, so that hub connections made from its BaseAddress carry the Secure cookies.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (host.Services.GetService<IServer>() is TestServer server)
+        {
+            server.BaseAddress = HttpsBase;
+        }
+
+        return host;
     }
 
     protected override void Dispose(bool disposing)

@@ -137,9 +137,9 @@ public abstract partial class WebTest(DatabaseKind kind) : IAsyncLifetime
     protected Task<Counsellor> ReloadCounsellorAsync(Guid id) =>
         WithDbAsync(async db => (await db.Counsellors.FindAsync(id))!);
 
-    /// <summary>An HTTP client with its own cookie jar that does not follow redirects.</summary>
+    /// <summary>An HTTP client with its own cookie jar that does not follow redirects; over https, as in production (Secure cookies).</summary>
     protected HttpClient Browser() =>
-        App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        App.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = LotseAppFactory.HttpsBase, AllowAutoRedirect = false, HandleCookies = true });
 
     /// <summary>Signs in through the real login form and returns the signed-in client.</summary>
     protected async Task<HttpClient> LoginAsync(string userName, string password = Password)

@@ -67,8 +67,14 @@ public static class AccountSetup
 
         builder.Services.ConfigureApplicationCookie(o =>
         {
-            o.Cookie.Name = "lotse.auth";
+            // __Host-, Secure, HttpOnly, Path=/ (Features/Security/CookieSecurity enforces it for every cookie scheme).
+            o.Cookie.Name = "__Host-lotse.auth";
             o.Cookie.HttpOnly = true;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.Path = "/";
+            // Lax, not Strict: a link in a notification e-mail ("Sie haben eine neue Nachricht") is a top-level navigation
+            // from another site and must arrive signed in; Lax still withholds the cookie from cross-site POSTs and
+            // subresource requests (forms are protected by antiforgery tokens as well).
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.LoginPath = "/anmelden";
             o.LogoutPath = "/abmelden";

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Lotse.Web.Features.Security;
+using Microsoft.Extensions.Localization;
 
 namespace Lotse.Web.Features.Errors;
 
@@ -8,7 +10,7 @@ namespace Lotse.Web.Features.Errors;
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
-public sealed class ErrorModel : PageModel
+public sealed class ErrorModel(IStringLocalizer<SharedResource> t) : PageModel
 {
     public string Title { get; private set; } = "";
 
@@ -32,6 +34,8 @@ public sealed class ErrorModel : PageModel
             StatusCodes.Status400BadRequest => ("Die Anfrage war fehlerhaft", "Bitte laden Sie die Seite neu und versuchen Sie es noch einmal."),
             StatusCodes.Status403Forbidden => ("Kein Zugriff", "Diese Seite ist für Ihren Zugang nicht freigegeben."),
             StatusCodes.Status404NotFound => ("Seite nicht gefunden", "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar."),
+            // How long to wait comes from the rate limiter's Retry-After (Features/Security/RateLimiting).
+            StatusCodes.Status429TooManyRequests when RateLimiting.AnnouncedWait(Response) is { } wait => ("Zu viele Versuche", RateLimiting.Explanation(wait, t)),
             StatusCodes.Status429TooManyRequests => ("Zu viele Versuche", "Bitte warten Sie einen Moment und versuchen Sie es dann noch einmal."),
             _ => ("Etwas ist schiefgegangen", "Bitte versuchen Sie es in einem Moment noch einmal. Wenn das wiederholt passiert, wenden Sie sich an den Support."),
         };
