@@ -142,6 +142,7 @@ public static class AccessMatrix
 
         Page("GET", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
         Page("POST", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
+        Page("GET", "/verwaltung/protokoll", null, _ => "/verwaltung/protokoll", Admins),
     ];
 
     /// <summary>Hub methods of client A and counsellor A's conversation; anyone else is refused.</summary>
