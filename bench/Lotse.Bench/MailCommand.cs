@@ -241,6 +241,8 @@ public static class MailCommand
         // What the handler needs, registered as the app registers it (MailSetup, NotificationsSetup): scoped.
         builder.Services.AddScoped<NotificationOutbox>();
         builder.Services.AddScoped<SendMailRequest>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Lotse.Web.Features.Audit.AuditLog>();
         return builder.Build();
     }
 

@@ -20,7 +20,8 @@ public sealed record AuditActor(string? UserId, string Display, string Role)
 /// <see cref="RecordReadAsync"/> saves at once, before the content is shown: no read without its entry.
 /// The actor is the signed-in user of the request, or of the hub call (<see cref="UsePrincipal"/>).
 /// </summary>
-public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccessor http, UserManager<IdentityUser> users, IServiceScopeFactory scopes)
+/// <remarks>It reads users and roles through <see cref="LotseDb"/>, not UserManager, so that a host without Identity (the mail bench) can use the handlers that record.</remarks>
+public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccessor http, IServiceScopeFactory scopes)
 {
     private ClaimsPrincipal? _principal;
     private AuditActor? _current;
@@ -55,7 +56,9 @@ public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccesso
     public async Task RecordLoginAsync(string typedLogin, SignInResult result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var user = string.IsNullOrWhiteSpace(typedLogin) ? null : await users.FindByNameAsync(typedLogin.Trim());
+        // As Identity's default normalizer does, so that the user found is the one the sign-in checked.
+        var normalized = typedLogin?.Trim().Normalize().ToUpperInvariant();
+        var user = string.IsNullOrEmpty(normalized) ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
         var action = result.Succeeded ? AuditAction.LoginSucceeded
             : result.IsLockedOut ? AuditAction.LoginLockedOut
             : result.RequiresTwoFactor ? AuditAction.LoginSecondFactorRequired
@@ -97,7 +100,10 @@ public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccesso
     public async Task<AuditActor> ActorForAsync(IdentityUser user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var roles = await users.GetRolesAsync(user);
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ur.UserId == user.Id
+                           select r.Name).ToListAsync(cancellationToken);
         var role = MainRole(roles.Contains);
         return new AuditActor(user.Id, await DisplayAsync(user.Id, user.UserName, role, cancellationToken), role);
     }
