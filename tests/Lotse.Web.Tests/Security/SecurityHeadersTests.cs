@@ -86,6 +86,37 @@ public sealed partial class SecurityHeadersTests() : WebTest(DatabaseKind.Sqlite
         Assert.Equal("", response.Header("Strict-Transport-Security"));
     }
 
+    /// <summary>The CSP forbids inline styles and scripts; the pages (and MVC's validation summary) must not need any.</summary>
+    [Fact]
+    public async Task FormPages_Html_HaveNoInlineStyleOrScript()
+    {
+        await AddCounsellorAsync("anna@test.lotse");
+        var anonymous = Browser();
+        var counsellor = await LoginAsync("anna@test.lotse");
+
+        var pages = new[]
+        {
+            await anonymous.GetStringAsync("/anmelden"),
+            await anonymous.GetStringAsync("/registrieren"),
+            await counsellor.GetStringAsync("/"),
+            await counsellor.GetStringAsync("/abwesenheiten"),
+            await counsellor.GetStringAsync("/abwesenheiten/neu"),
+        };
+
+        Assert.All(pages, html =>
+        {
+            Assert.Contains("data-valmsg-summary", html, StringComparison.Ordinal);
+            Assert.DoesNotMatch(InlineStylePattern(), html);
+            Assert.DoesNotMatch(InlineScriptPattern(), html);
+        });
+    }
+
+    [GeneratedRegex(@"\sstyle\s*=|<style", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineStylePattern();
+
+    [GeneratedRegex(@"<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+\s*=\s*""", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScriptPattern();
+
     [GeneratedRegex("<link rel=\"stylesheet\" href=\"([^\"]+)\"")]
     private static partial Regex StylesheetPattern();
 }

@@ -13,6 +13,7 @@ public static class SecuritySetup
         builder.AddLotseCookieSecurity();
         builder.AddLotseRateLimiting();
         builder.AddLotsePasswordPolicy();
+        CspSafeHtmlGenerator.Use(builder.Services);
     }
 
     /// <summary>First in the pipeline: the headers must be on every answer, error pages and refusals included.</summary>
