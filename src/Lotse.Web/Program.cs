@@ -7,11 +7,13 @@ using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Security;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.AddLotseSafeLogging();
 builder.AddLotseData();
 builder.AddLotseAccounts();
 builder.AddLotseWeb();

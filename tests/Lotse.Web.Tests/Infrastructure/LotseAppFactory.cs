@@ -24,7 +24,7 @@ public enum DatabaseKind
 /// has its own <see cref="Clock"/>.
 /// </para>
 /// </summary>
-public sealed class LotseAppFactory : WebApplicationFactory<Program>
+public class LotseAppFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset DefaultStart = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 

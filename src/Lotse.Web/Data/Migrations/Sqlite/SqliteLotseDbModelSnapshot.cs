@@ -207,8 +207,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeclineReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(2128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime>("EndUtc")
                         .HasColumnType("TEXT");
@@ -229,8 +230,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Topic")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(928)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.HasKey("Id");
 
@@ -311,8 +313,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(16128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("ClientMessageId")
                         .HasColumnType("TEXT");
@@ -382,8 +385,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(80000)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(80128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("RequestKey")
                         .HasColumnType("TEXT");
@@ -479,8 +483,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(600)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(728)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime?>("TakenUtc")
                         .HasColumnType("TEXT");
@@ -556,6 +561,23 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "CreatedUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
