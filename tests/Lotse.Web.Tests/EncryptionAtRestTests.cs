@@ -158,6 +158,39 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
     }
 
     [Fact]
+    public async Task KeyRing_WithKeyCertificate_HoldsNoUsableKeyWithoutIt()
+    {
+        var pfx = Path.Combine(Path.GetTempPath(), "lotse-tests", $"keys-{Guid.NewGuid():N}.pfx");
+        using (var rsa = RSA.Create(2048))
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Lotse key ring (test)", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-passwort"));
+        }
+
+        try
+        {
+            var settings = new Dictionary<string, string> { ["DataProtection:KeyCertificatePath"] = pfx, ["DataProtection:KeyCertificatePassword"] = "pfx-passwort" };
+            var withCertificate = new LotseAppFactory(App.Kind, settings: settings);
+            _more.Add(withCertificate);
+            var stored = withCertificate.Services.GetRequiredService<CounsellingContent>().Protect(ChatText);
+
+            var key = Assert.Single((await RawCellsAsync(withCertificate)).Where(c => c.Table == "DataProtectionKeys" && c.Column == "Xml").Select(c => c.Value));
+            Assert.Contains("EncryptedXmlDecryptor", key, StringComparison.Ordinal);
+            Assert.DoesNotContain("<value>", key, StringComparison.Ordinal);
+            // Another instance with the certificate reads the content; one without it cannot, although the key is in the table.
+            var sameCertificate = StartInstance(withCertificate.DatabaseName, settings);
+            Assert.Equal(ChatText, sameCertificate.Services.GetRequiredService<CounsellingContent>().Reveal(stored));
+            var noCertificate = StartInstance(withCertificate.DatabaseName);
+            Assert.ThrowsAny<CryptographicException>(() => noCertificate.Services.GetRequiredService<CounsellingContent>().Reveal(stored));
+        }
+        finally
+        {
+            File.Delete(pfx);
+        }
+    }
+
+    [Fact]
     public async Task Columns_LongestTextOfThreeByteCharacters_FitsAsCiphertext()
     {
         var (_, _, conversationId, _) = await ChattingAsync();
@@ -294,9 +327,9 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
         return agency.Id;
     }
 
-    private LotseAppFactory StartInstance(string? databaseName)
+    private LotseAppFactory StartInstance(string? databaseName, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new LotseAppFactory(App.Kind, databaseName: databaseName);
+        var app = new LotseAppFactory(App.Kind, databaseName: databaseName, settings: settings);
         app.Clock.SetUtcNow(App.Clock.GetUtcNow());
         _more.Add(app);
         _ = app.Server;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Lotse.Web.Data;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
@@ -21,7 +22,7 @@ public static class KeyRingSetup
     public static void AddLotseKeyRing(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddDataProtection()
+        var dataProtection = builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToDbContext<LotseDb>()
             // Authenticated encryption for everything the key ring protects: content, cookies, antiforgery tokens.
@@ -30,6 +31,18 @@ public static class KeyRingSetup
                 EncryptionAlgorithm = EncryptionAlgorithm.AES_256_GCM,
                 ValidationAlgorithm = ValidationAlgorithm.HMACSHA256, // not used by GCM, which authenticates by itself
             });
+
+        // The keys sit next to the ciphertext. With a certificate kept outside the database, a dump of the database alone
+        // (backup, replica) no longer holds usable keys. Without one, Data Protection warns at start-up that keys are
+        // stored unencrypted.
+        var certificatePath = builder.Configuration["DataProtection:KeyCertificatePath"];
+        if (!string.IsNullOrWhiteSpace(certificatePath))
+        {
+            var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, builder.Configuration["DataProtection:KeyCertificatePassword"], X509KeyStorageFlags.EphemeralKeySet);
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
         builder.Services.AddSingleton<CounsellingContent>();
     }
 }
