@@ -123,8 +123,9 @@ public static class ChatCommand
             : $"App:      {appUrl} (started elsewhere: its CPU is not measured)");
 
         // 3. Accounts and cookies.
-        var keyRing = app is not null && s.SignIn == "mint" ? FindKeyRing(app.AppHome) : null;
-        await using var accounts = BenchAccounts.Create(s.Database, connectionString, app?.ContentRoot ?? AppContext.BaseDirectory, keyRing);
+        // The app keeps its key ring in the database: the bench, on the same database, issues cookies with the same keys.
+        var mint = s.SignIn == "mint";
+        await using var accounts = BenchAccounts.Create(s.Database, connectionString, app?.ContentRoot ?? AppContext.BaseDirectory);
         if (await accounts.AnyUsersAsync(cancellationToken))
         {
             await Console.Error.WriteLineAsync("The database already has users: the bench needs a fresh one (its message count is checked at the end).");
@@ -136,20 +137,20 @@ public static class ChatCommand
         Console.WriteLine($"Accounts: {pairs.Count} counsellors and {pairs.Count} clients inserted in {clock.Elapsed.TotalSeconds:0.0}s (one shared password hash)");
 
         clock.Restart();
-        var cookies = keyRing is not null
+        var cookies = mint
             ? await accounts.IssueCookiesAsync(pairs.SelectMany(p => new[] { p.CounsellorUserId, p.ClientUserId }).ToList(), null, cancellationToken)
             : await SignInAllThroughFormAsync(appUrl, pairs, cancellationToken);
         var first = pairs[0];
         if (!await BenchAccounts.AppAcceptsAsync(appUrl, cookies[first.CounsellorUserId], Roles.Counsellor, cancellationToken)
             || !await BenchAccounts.AppAcceptsAsync(appUrl, cookies[first.ClientUserId], Roles.Client, cancellationToken))
         {
-            await Console.Error.WriteLineAsync("The app did not accept the bench's sign-in cookies (key ring or application name differ?). Try --sign-in form.");
+            await Console.Error.WriteLineAsync("The app did not accept the bench's sign-in cookies (is it on another database, so another key ring?). Try --sign-in form.");
             return 1;
         }
 
         // The shared password really signs in through the form: the accounts are ordinary ones.
         await BenchAccounts.SignInThroughFormAsync(appUrl, first.ClientLogin, cancellationToken);
-        Console.WriteLine($"Sign-in:  {cookies.Count} cookies {(keyRing is not null ? "issued with the app's key ring" : "from the login form")} in {clock.Elapsed.TotalSeconds:0.0}s; checked against the app");
+        Console.WriteLine($"Sign-in:  {cookies.Count} cookies {(mint ? "issued with the app's key ring" : "from the login form")} in {clock.Elapsed.TotalSeconds:0.0}s; checked against the app");
 
         // 4. Connections and conversations.
         clock.Restart();
@@ -273,14 +274,6 @@ public static class ChatCommand
             });
         Console.WriteLine();
         return cookies;
-    }
-
-    /// <summary>The app writes its first key when it first protects something (the sign-in page's antiforgery token did).</summary>
-    private static string FindKeyRing(string appHome)
-    {
-        var key = Directory.EnumerateFiles(appHome, "key-*.xml", SearchOption.AllDirectories).FirstOrDefault()
-            ?? throw new InvalidOperationException($"The app wrote no data-protection key under {appHome}; use --sign-in form.");
-        return Path.GetDirectoryName(key)!;
     }
 
     private static string Redact(string connectionString) =>

@@ -14,6 +14,7 @@ using Lotse.Web.Infrastructure;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.AddLotseSafeLogging();
 builder.AddLotseData();
 builder.AddLotseAccounts();
 builder.AddLotseWeb();

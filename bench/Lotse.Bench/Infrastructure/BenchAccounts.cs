@@ -7,7 +7,6 @@ using Lotse.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -28,8 +27,8 @@ public sealed record BenchPair(int Index, string CounsellorUserId, Guid Counsell
 /// 60 ms of CPU here) once per user at creation and once more per sign-in: minutes of CPU that have nothing to do with
 /// chat. So accounts are inserted in batches with one password hash shared by all (valid: any of them can sign in
 /// through the real form), and the cookies are issued the way the app's cookie handler issues them: Identity's claims
-/// principal for the user, protected with the app's own data-protection key ring (which the started app keeps in a
-/// folder of the run). The app is not changed and has no bench switch; a run checks the cookies against the app
+/// principal for the user, protected with the app's own data-protection key ring (which the app keeps in its database,
+/// with a fixed application name: AddLotseData sets that up here too). The app is not changed and has no bench switch; a run checks the cookies against the app
 /// before it starts. <c>--sign-in form</c> signs in through the real login form instead.
 /// </para>
 /// </summary>
@@ -41,9 +40,8 @@ public sealed partial class BenchAccounts : IAsyncDisposable
 
     private BenchAccounts(WebApplication services) => _services = services;
 
-    /// <param name="keyRing">The app's data-protection key folder, to issue cookies; null when signing in through the form.</param>
-    /// <param name="contentRoot">The app's content root: ASP.NET Core derives the key ring's application name from it.</param>
-    public static BenchAccounts Create(string provider, string connectionString, string contentRoot, string? keyRing)
+    /// <param name="contentRoot">The app's content root (its configuration files).</param>
+    public static BenchAccounts Create(string provider, string connectionString, string contentRoot)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -62,11 +60,6 @@ public sealed partial class BenchAccounts : IAsyncDisposable
         builder.Services.AddLocalization();
         builder.AddLotseData();
         builder.AddLotseAccounts();
-        if (keyRing is not null)
-        {
-            builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keyRing));
-        }
-
         return new BenchAccounts(builder.Build());
     }
 

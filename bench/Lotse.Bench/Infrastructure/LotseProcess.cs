@@ -25,10 +25,10 @@ public sealed class LotseProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>The app's content root (its working directory); ASP.NET Core derives the data-protection application name from it.</summary>
+    /// <summary>The app's content root (its working directory).</summary>
     public string ContentRoot { get; }
 
-    /// <summary>LOCALAPPDATA of the app process: the app keeps its default data-protection key ring under it.</summary>
+    /// <summary>LOCALAPPDATA of the app process: a folder of the run, so that nothing the app might keep there lands in the user's home.</summary>
     public string AppHome { get; }
 
     public static async Task<LotseProcess> StartAsync(string appDll, string runDir, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
@@ -50,8 +50,8 @@ public sealed class LotseProcess : IAsyncDisposable
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
         psi.Environment["Urls"] = url.ToString().TrimEnd('/');
-        // Without a configured key ring, ASP.NET Core keeps its keys in $LOCALAPPDATA/ASP.NET/DataProtection-Keys: a
-        // folder of this run, which the bench then reads to issue sign-in cookies (see BenchAccounts).
+        // The data-protection key ring lives in the app's database (the bench issues cookies with it, see BenchAccounts);
+        // LOCALAPPDATA is still a folder of this run, so that nothing the app might keep there lands in the user's home.
         psi.Environment["LOCALAPPDATA"] = appHome;
         foreach (var (key, value) in settings)
         {

@@ -40,6 +40,12 @@ public sealed class Appointment
             throw new ArgumentException("An appointment ends after it starts.", nameof(endUtc));
         }
 
+        // The database no longer enforces these lengths: the columns hold ciphertext (encryption at rest).
+        if (topic?.Length > MaxTopicLength)
+        {
+            throw new ArgumentException($"A topic has at most {MaxTopicLength} characters.", nameof(topic));
+        }
+
         Id = id;
         CounsellorId = counsellorId;
         ClientId = clientId;
@@ -83,6 +89,11 @@ public sealed class Appointment
 
     public void Decline(string? reason = null)
     {
+        if (reason?.Trim().Length > MaxReasonLength)
+        {
+            throw new ArgumentException($"A reason has at most {MaxReasonLength} characters.", nameof(reason));
+        }
+
         Move(AppointmentStatus.Requested, AppointmentStatus.Declined);
         DeclineReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
     }

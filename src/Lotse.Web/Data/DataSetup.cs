@@ -1,4 +1,5 @@
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -21,17 +22,20 @@ public static class DataSetup
         {
             var cs = connectionString ?? throw new InvalidOperationException(
                 "Database:Provider=Postgres needs ConnectionStrings:Lotse (e.g. Host=127.0.0.1;Database=lotse;Username=lotse;Password=…).");
-            builder.Services.AddDbContext<LotseDb, PostgresLotseDb>(o => o.UseNpgsql(cs));
+            builder.Services.AddDbContext<LotseDb, PostgresLotseDb>(o => o.UseNpgsql(cs).AddInterceptors(ContentEncryptionInterceptor.Instance));
         }
         else if (string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
         {
             var cs = AnchorSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContext<LotseDb, SqliteLotseDb>(o => o.UseSqlite(cs));
+            builder.Services.AddDbContext<LotseDb, SqliteLotseDb>(o => o.UseSqlite(cs).AddInterceptors(ContentEncryptionInterceptor.Instance));
         }
         else
         {
             throw new InvalidOperationException($"Unknown Database:Provider '{provider}'. Use '{Sqlite}' or '{Postgres}'.");
         }
+
+        // Keys in this database; counselling content encrypted with them (ContentEncryptionInterceptor above).
+        builder.AddLotseKeyRing();
     }
 
     /// <summary>Applies the provider's migrations, the roles, and the demo data when the database is empty.</summary>

@@ -77,8 +77,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasKey(x => x.Id);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.Channel).HasConversion<string>().HasMaxLength(20);
-        b.Property(x => x.Topic).HasMaxLength(Appointment.MaxTopicLength);
-        b.Property(x => x.DeclineReason).HasMaxLength(Appointment.MaxReasonLength);
+        b.Property(x => x.Topic).IsCounsellingContent(Appointment.MaxTopicLength);
+        b.Property(x => x.DeclineReason).IsCounsellingContent(Appointment.MaxReasonLength);
         b.Property(x => x.CancelledBy).HasConversion<string>().HasMaxLength(20);
         b.Ignore(x => x.IsActive);
         // Every state change raises Sequence: a confirm racing a cancel loses cleanly instead of overwriting.
@@ -165,7 +165,7 @@ internal sealed class ChatMessageConfiguration : IEntityTypeConfiguration<ChatMe
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedOnAdd();
         b.Property(x => x.Sender).HasConversion<string>().HasMaxLength(20);
-        b.Property(x => x.Body).HasMaxLength(ChatMessage.MaxLength * 4);
+        b.Property(x => x.Body).IsCounsellingContent(ChatMessage.MaxLength);
         // A retried send carries the same id: the database, not the hub, guarantees it is stored once.
         b.HasIndex(x => new { x.ConversationId, x.Sender, x.ClientMessageId }).IsUnique();
         b.HasIndex(x => new { x.ConversationId, x.Id });
@@ -178,7 +178,7 @@ internal sealed class MailThreadConfiguration : IEntityTypeConfiguration<MailThr
     public void Configure(EntityTypeBuilder<MailThread> b)
     {
         b.HasKey(x => x.Id);
-        b.Property(x => x.Subject).HasMaxLength(MailThread.MaxSubjectLength * 4);
+        b.Property(x => x.Subject).IsCounsellingContent(MailThread.MaxSubjectLength);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.RouteKind).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.RouteReason).HasConversion<string>().HasMaxLength(20);
@@ -209,7 +209,7 @@ internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMe
         b.HasKey(x => x.Id);
         b.Property(x => x.Id).ValueGeneratedOnAdd();
         b.Property(x => x.Sender).HasConversion<string>().HasMaxLength(20);
-        b.Property(x => x.Body).HasMaxLength(MailMessage.MaxLength * 4);
+        b.Property(x => x.Body).IsCounsellingContent(MailMessage.MaxLength);
         b.HasIndex(x => new { x.ThreadId, x.RequestKey }).IsUnique();
         b.HasIndex(x => new { x.ThreadId, x.Id });
         b.HasOne<MailThread>().WithMany().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);

@@ -5,6 +5,7 @@ using Lotse.Domain.Appointments;
 using Lotse.Domain.Chat;
 using Lotse.Domain.Mail;
 using Lotse.Domain.Notifications;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,8 +17,11 @@ namespace Lotse.Web.Data;
 /// The one database context. Each provider has a subclass only so that it can own its migrations set
 /// (<see cref="SqliteLotseDb"/>, <see cref="PostgresLotseDb"/>); the model is the same.
 /// </summary>
-public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<IdentityUser>(options)
+public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring (Features/Security/KeyRingSetup): shared by every instance on this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Agency> Agencies => Set<Agency>();
 
     public DbSet<AgencyMembership> AgencyMemberships => Set<AgencyMembership>();

@@ -26,7 +26,7 @@ public enum DatabaseKind
 /// has its own <see cref="Clock"/>.
 /// </para>
 /// </summary>
-public sealed class LotseAppFactory : WebApplicationFactory<Program>
+public class LotseAppFactory : WebApplicationFactory<Program>
 {
     /// <summary>The address the test clients and hub connections use.</summary>
     public static readonly Uri HttpsBase = new("https://localhost/");

@@ -3,6 +3,7 @@ using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ namespace Lotse.Web.Features.Appointments;
 
 /// <summary>The counsellor's appointments with filters: requested (to confirm or decline), confirmed, past, cancelled.</summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
 {
     public static readonly string[] Filters = ["angefragt", "bestaetigt", "vergangen", "abgesagt"];
 
@@ -116,7 +117,7 @@ public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppoint
                 join c in db.Clients.AsNoTracking() on a.ClientId equals c.Id
                 select new { a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, c.Nickname, a.Topic, a.CancelledBy })
             .ToListAsync(cancellationToken);
-        Rows = rows.Select(a => new Row(a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, a.Nickname, a.Topic, a.CancelledBy,
+        Rows = rows.Select(a => new Row(a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, a.Nickname, content.RevealOrNull(a.Topic), a.CancelledBy,
             a.Status is AppointmentStatus.Requested or AppointmentStatus.Confirmed && now <= a.StartUtc - cutoff)).ToList();
     }
 }

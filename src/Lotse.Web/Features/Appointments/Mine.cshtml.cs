@@ -2,6 +2,7 @@ using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ namespace Lotse.Web.Features.Appointments;
 
 /// <summary>"Meine Termine": the client's own appointments, upcoming first; cancel up to the cut-off.</summary>
 [Authorize(Roles = Roles.Client)]
-public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
 {
     public sealed record Row(Guid Id, DateTime StartUtc, DateTime EndUtc, AppointmentChannel Channel, AppointmentStatus Status, string CounsellorName, string? DeclineReason, AppointmentParty? CancelledBy, bool CanCancel);
 
@@ -70,7 +71,7 @@ public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppoint
                 select new { a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, c.DisplayName, a.DeclineReason, a.CancelledBy })
             .ToListAsync(cancellationToken);
         var cutoff = options.Value.CancelCutoff;
-        var all = rows.Select(a => new Row(a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, a.DisplayName, a.DeclineReason, a.CancelledBy,
+        var all = rows.Select(a => new Row(a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, a.DisplayName, content.RevealOrNull(a.DeclineReason), a.CancelledBy,
             a.Status is AppointmentStatus.Requested or AppointmentStatus.Confirmed && now <= a.StartUtc - cutoff)).ToList();
         Upcoming = all.Where(a => a.EndUtc > now).ToList();
         Past = all.Where(a => a.EndUtc <= now).Reverse().ToList();

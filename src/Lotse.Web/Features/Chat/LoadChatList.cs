@@ -1,5 +1,6 @@
 using Lotse.Domain.Chat;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Chat;
@@ -11,7 +12,7 @@ public sealed record ChatListItem(Guid ConversationId, string OtherName, DateTim
 }
 
 /// <summary>The conversations of the signed-in counsellor or client: unread first, then the newest.</summary>
-public sealed class LoadChatList(LotseDb db)
+public sealed class LoadChatList(LotseDb db, CounsellingContent content)
 {
     /// <summary>The newest conversations shown; older ones are rarely looked for and would only make the list long.</summary>
     public const int MaxItems = 200;
@@ -44,7 +45,7 @@ public sealed class LoadChatList(LotseDb db)
             .ToListAsync(cancellationToken);
 
         return rows
-            .Select(r => new ChatListItem(r.Id, r.OtherName, r.LastMessageUtc, r.ClosedUtc, r.Unread, Preview(r.Last)))
+            .Select(r => new ChatListItem(r.Id, r.OtherName, r.LastMessageUtc, r.ClosedUtc, r.Unread, Preview(content.RevealOrNull(r.Last))))
             .OrderByDescending(r => r.Unread > 0)
             .ThenByDescending(r => r.LastMessageUtc)
             .ToList();

@@ -1,6 +1,7 @@
 using Lotse.Domain.Absences;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -55,7 +56,7 @@ public enum InboxFilter
 }
 
 /// <summary>Reads for the mail pages: lists sorted unread first, and one thread with its messages.</summary>
-public sealed class LoadMail(LotseDb db, TimeProvider clock)
+public sealed class LoadMail(LotseDb db, TimeProvider clock, CounsellingContent content)
 {
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -139,7 +140,7 @@ public sealed class LoadMail(LotseDb db, TimeProvider clock)
             thread.RouteReason,
             thread.QueueCause,
             thread.TakenUtc is not null,
-            messages.Select(m => new MailMessageView(m.Id, m.Sender, m.Sender == MailSide.Client ? clientName : counsellorName ?? "", m.Body, m.SentUtc)).ToList(),
+            messages.Select(m => new MailMessageView(m.Id, m.Sender, m.Sender == MailSide.Client ? clientName : counsellorName ?? "", content.Reveal(m.Body), m.SentUtc)).ToList(),
             absence,
             thread.AwaitingReplySinceUtc is not null,
             agency.ResponseTargetHours);
@@ -180,7 +181,7 @@ public sealed class LoadMail(LotseDb db, TimeProvider clock)
         return rows
             .Select(r => new MailListItem(
                 r.Id,
-                r.Subject,
+                content.Reveal(r.Subject),
                 counsellorSide ? r.ClientName : r.CounsellorName ?? r.AgencyName,
                 r.State,
                 counsellorSide ? r.LastClientMessageId > r.CounsellorReadUpTo : r.LastCounsellorMessageId > r.ClientReadUpTo,

@@ -212,8 +212,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<string>("DeclineReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
+                        .HasMaxLength(2128)
+                        .HasColumnType("character varying(2128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime>("EndUtc")
                         .HasColumnType("timestamp with time zone");
@@ -234,8 +235,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("Topic")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(928)
+                        .HasColumnType("character varying(928)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.HasKey("Id");
 
@@ -377,8 +379,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("character varying(16000)");
+                        .HasMaxLength(16128)
+                        .HasColumnType("character varying(16128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("ClientMessageId")
                         .HasColumnType("uuid");
@@ -450,8 +453,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(80000)
-                        .HasColumnType("character varying(80000)");
+                        .HasMaxLength(80128)
+                        .HasColumnType("character varying(80128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("RequestKey")
                         .HasColumnType("uuid");
@@ -547,8 +551,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(600)
-                        .HasColumnType("character varying(600)");
+                        .HasMaxLength(728)
+                        .HasColumnType("character varying(728)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime?>("TakenUtc")
                         .HasColumnType("timestamp with time zone");
@@ -624,6 +629,25 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.HasIndex("UserId", "CreatedUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -207,8 +207,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DeclineReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(2128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime>("EndUtc")
                         .HasColumnType("TEXT");
@@ -229,8 +230,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Topic")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(928)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.HasKey("Id");
 
@@ -368,8 +370,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(16128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("ClientMessageId")
                         .HasColumnType("TEXT");
@@ -439,8 +442,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(80000)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(80128)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("RequestKey")
                         .HasColumnType("TEXT");
@@ -536,8 +540,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(600)
-                        .HasColumnType("TEXT");
+                        .HasMaxLength(728)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime?>("TakenUtc")
                         .HasColumnType("TEXT");
@@ -613,6 +618,23 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "CreatedUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
