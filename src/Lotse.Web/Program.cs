@@ -7,6 +7,7 @@ using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Security;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddLotseData();
 builder.AddLotseAccounts();
+builder.AddLotseAccountSecurity();
 builder.AddLotseWeb();
 builder.AddCounsellors();
 builder.AddDashboard();
