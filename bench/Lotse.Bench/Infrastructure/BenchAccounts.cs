@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +37,9 @@ public sealed record BenchPair(int Index, string CounsellorUserId, Guid Counsell
 public sealed partial class BenchAccounts : IAsyncDisposable
 {
     public const string Password = "Bench-Passwort-2026";
+
+    /// <summary>The bench counsellors' authenticator key (staff must use a second factor, issue 7); a bench has nothing to protect.</summary>
+    public const string AuthenticatorSecret = "LOTSEBENCHLOTSEBENCHLOTSEBENCH23";
 
     private readonly WebApplication _services;
 
@@ -115,6 +119,9 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                 var clientUser = User(clientLogin, null);
                 db.Users.AddRange(counsellorUser, clientUser);
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = counsellorUser.Id, RoleId = roles[Roles.Counsellor] });
+                // Enrolled as a finished enrolment leaves it: the key where Identity's store keeps it, the factor switched on.
+                counsellorUser.TwoFactorEnabled = true;
+                db.UserTokens.Add(new IdentityUserToken<string> { UserId = counsellorUser.Id, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = AuthenticatorSecret });
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = clientUser.Id, RoleId = roles[Roles.Client] });
                 var counsellor = new Counsellor(Guid.NewGuid(), counsellorUser.Id, $"Bench Berater:in {i:D5}");
                 counsellor.ChangeStatus(open);
@@ -157,12 +164,19 @@ public sealed partial class BenchAccounts : IAsyncDisposable
             await using var scope = _services.Services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
             var factory = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<IdentityUser>>();
+            var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
             foreach (var id in chunk)
             {
                 var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"User {id} not found.");
                 var principal = await factory.CreateAsync(user);
-                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("amr", "pwd"));
                 var now = clock.GetUtcNow();
+                // As the app's sign-in makes it (issue 7): a server-side session whose id is in the cookie, and "mfa" for
+                // staff, who pass the second factor.
+                var isStaff = principal.IsInRole(Roles.Counsellor);
+                var session = new UserSession(Guid.NewGuid(), user.Id, isStaff, now.UtcDateTime);
+                db.UserSessions.Add(session);
+                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.Amr, isStaff ? SessionClaims.Mfa : "pwd"));
+                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.SessionId, session.Id.ToString("N")));
                 var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.ExpireTimeSpan }, IdentityConstants.ApplicationScheme);
                 var header = $"{options.Cookie.Name}={options.TicketDataFormat.Protect(ticket)}";
                 lock (cookies)
@@ -175,6 +189,8 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                     }
                 }
             }
+
+            await db.SaveChangesAsync(ct);
         });
         return cookies;
     }
@@ -198,6 +214,24 @@ public sealed partial class BenchAccounts : IAsyncDisposable
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"Sign-in of {login} answered {(int)response.StatusCode}, not a redirect.");
+        }
+
+        if (response.Headers.Location?.OriginalString.StartsWith("/anmelden/code", StringComparison.Ordinal) == true)
+        {
+            // The second step, as the authenticator app would answer it (each bench counsellor signs in once, so the
+            // current time step is unused).
+            var codePage = await http.GetStringAsync(new Uri("/anmelden/code", UriKind.Relative), cancellationToken);
+            var codeToken = TokenPattern().Match(codePage) is { Success: true } c ? WebUtility.HtmlDecode(c.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token on /anmelden/code.");
+            using var codeForm = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Code"] = Totp.Code(Totp.FromBase32(AuthenticatorSecret), Totp.StepAt(TimeProvider.System.GetUtcNow())),
+                ["__RequestVerificationToken"] = codeToken,
+            });
+            using var second = await http.PostAsync(new Uri("/anmelden/code", UriKind.Relative), codeForm, cancellationToken);
+            if (second.StatusCode != HttpStatusCode.Redirect)
+            {
+                throw new InvalidOperationException($"Second sign-in step of {login} answered {(int)second.StatusCode}, not a redirect.");
+            }
         }
 
         return jar.GetCookieHeader(app);
