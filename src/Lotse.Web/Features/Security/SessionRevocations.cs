@@ -20,6 +20,7 @@ public sealed partial class SessionRevocations(SessionCache cache, IServiceProvi
     : IHostedService
 {
     private readonly ConcurrentDictionary<string, LiveConnection> _connections = new();
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ChannelMessageQueue? _subscription;
 
     private RedisConnection? Redis => services.GetService<RedisConnection>();
@@ -35,6 +36,9 @@ public sealed partial class SessionRevocations(SessionCache cache, IServiceProvi
 
     /// <summary>How many live connections this instance holds for a user (tests and diagnostics).</summary>
     public int ConnectionsOf(string userId) => _connections.Values.Count(c => c.UserId == userId);
+
+    /// <summary>Completes once this instance listens to the other instances (at once without Redis).</summary>
+    public Task SubscribedAsync() => _subscribed.Task;
 
     public Task RevokeSessionAsync(Guid sessionId, CancellationToken cancellationToken) => PublishAsync("s:" + sessionId.ToString("N"), cancellationToken);
 
@@ -69,6 +73,7 @@ public sealed partial class SessionRevocations(SessionCache cache, IServiceProvi
     {
         if (Redis is not { } redis)
         {
+            _subscribed.TrySetResult();
             return;
         }
 
@@ -81,6 +86,7 @@ public sealed partial class SessionRevocations(SessionCache cache, IServiceProvi
                 Apply(m.Message.ToString());
             }
         });
+        _subscribed.TrySetResult();
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
