@@ -17,6 +17,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddLotseSafeLogging();
 builder.AddLotseData();
 builder.AddLotseAccounts();
+builder.AddLotseAccountSecurity();
 builder.AddLotseWeb();
 builder.AddLotseSecurity();
 builder.AddCounsellors();

@@ -257,11 +257,7 @@ public sealed class RoomVideoTests(MediaBrowserFixture media) : IClassFixture<Me
 
         var page = await context.NewPageAsync();
         _pages.Add((context, page, label));
-        await page.GotoAsync("/anmelden");
-        await page.GetByLabel("E-Mail-Adresse oder Nickname").FillAsync(login);
-        await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync(DemoData.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Abmelden" })).ToBeVisibleAsync();
+        await BrowserTest.SignInThroughFormAsync(page, login);
         return page;
     }
 

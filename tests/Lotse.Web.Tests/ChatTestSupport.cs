@@ -85,11 +85,7 @@ public abstract class ChatTestBase(DatabaseKind kind) : WebTest(kind)
         ArgumentNullException.ThrowIfNull(app);
         var cookies = new CookieContainer();
         using var http = app.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
-        var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
-        {
-            ["Input.Login"] = userName,
-            ["Input.Password"] = Password,
-        });
+        var response = await SignInThroughFormAsync(app, http, userName);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return cookies;
     }

@@ -473,11 +473,7 @@ public abstract partial class NotificationTests(DatabaseKind kind) : WebTest(kin
     private static async Task<HttpClient> LoginAsync(WebApplicationFactory<Program> app, string userName)
     {
         var http = app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = LotseAppFactory.HttpsBase, AllowAutoRedirect = false, HandleCookies = true });
-        var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
-        {
-            ["Input.Login"] = userName,
-            ["Input.Password"] = Password,
-        });
+        var response = await SignInThroughFormAsync(app, http, userName);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return http;
     }

@@ -528,11 +528,7 @@ public abstract class RoomHubTests(DatabaseKind kind) : WebTest(kind)
     {
         var cookies = new CookieContainer();
         using var http = app.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
-        var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
-        {
-            ["Input.Login"] = userName,
-            ["Input.Password"] = Password,
-        });
+        var response = await SignInThroughFormAsync(app, http, userName);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains(cookies.GetCookies(LotseAppFactory.HttpsBase), c => c.Name == "__Host-lotse.auth");
         return cookies;

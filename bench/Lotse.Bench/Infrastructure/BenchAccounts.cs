@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,9 @@ public sealed record BenchPair(int Index, string CounsellorUserId, Guid Counsell
 public sealed partial class BenchAccounts : IAsyncDisposable
 {
     public const string Password = "Bench-Passwort-2026";
+
+    /// <summary>The bench counsellors' authenticator key (staff must use a second factor, issue 7); a bench has nothing to protect.</summary>
+    public const string AuthenticatorSecret = "LOTSEBENCHLOTSEBENCHLOTSEBENCH23";
 
     private readonly WebApplication _services;
 
@@ -108,6 +112,9 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                 var clientUser = User(clientLogin, null);
                 db.Users.AddRange(counsellorUser, clientUser);
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = counsellorUser.Id, RoleId = roles[Roles.Counsellor] });
+                // Enrolled as a finished enrolment leaves it: the key where Identity's store keeps it, the factor switched on.
+                counsellorUser.TwoFactorEnabled = true;
+                db.UserTokens.Add(new IdentityUserToken<string> { UserId = counsellorUser.Id, LoginProvider = "[AspNetUserStore]", Name = "AuthenticatorKey", Value = AuthenticatorSecret });
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = clientUser.Id, RoleId = roles[Roles.Client] });
                 var counsellor = new Counsellor(Guid.NewGuid(), counsellorUser.Id, $"Bench Berater:in {i:D5}");
                 counsellor.ChangeStatus(open);
@@ -150,12 +157,19 @@ public sealed partial class BenchAccounts : IAsyncDisposable
             await using var scope = _services.Services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
             var factory = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<IdentityUser>>();
+            var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
             foreach (var id in chunk)
             {
                 var user = await users.FindByIdAsync(id) ?? throw new InvalidOperationException($"User {id} not found.");
                 var principal = await factory.CreateAsync(user);
-                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim("amr", "pwd"));
                 var now = clock.GetUtcNow();
+                // As the app's sign-in makes it (issue 7): a server-side session whose id is in the cookie, and "mfa" for
+                // staff, who pass the second factor.
+                var isStaff = principal.IsInRole(Roles.Counsellor);
+                var session = new UserSession(Guid.NewGuid(), user.Id, isStaff, now.UtcDateTime);
+                db.UserSessions.Add(session);
+                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.Amr, isStaff ? SessionClaims.Mfa : "pwd"));
+                ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.SessionId, session.Id.ToString("N")));
                 var ticket = new AuthenticationTicket(principal, new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + options.ExpireTimeSpan }, IdentityConstants.ApplicationScheme);
                 var header = $"{options.Cookie.Name}={options.TicketDataFormat.Protect(ticket)}";
                 lock (cookies)
@@ -168,6 +182,8 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                     }
                 }
             }
+
+            await db.SaveChangesAsync(ct);
         });
         return cookies;
     }
@@ -202,6 +218,32 @@ public sealed partial class BenchAccounts : IAsyncDisposable
         }
 
         Keep(response, jar);
+        if (response.Headers.Location?.OriginalString.StartsWith("/anmelden/code", StringComparison.Ordinal) == true)
+        {
+            // The second step, as the authenticator app would answer it (each bench counsellor signs in once, so the
+            // current time step is unused).
+            using var codeRequest = new HttpRequestMessage(HttpMethod.Get, new Uri("/anmelden/code", UriKind.Relative));
+            codeRequest.Headers.Add("Cookie", Header(jar));
+            using var codeResponse = await http.SendAsync(codeRequest, cancellationToken);
+            Keep(codeResponse, jar);
+            var codePage = await codeResponse.Content.ReadAsStringAsync(cancellationToken);
+            var codeToken = TokenPattern().Match(codePage) is { Success: true } c ? WebUtility.HtmlDecode(c.Groups[1].Value) : throw new InvalidOperationException("No antiforgery token on /anmelden/code.");
+            using var codeForm = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Input.Code"] = Totp.Code(Totp.FromBase32(AuthenticatorSecret), Totp.StepAt(TimeProvider.System.GetUtcNow())),
+                ["__RequestVerificationToken"] = codeToken,
+            });
+            using var second = new HttpRequestMessage(HttpMethod.Post, new Uri("/anmelden/code", UriKind.Relative)) { Content = codeForm };
+            second.Headers.Add("Cookie", Header(jar));
+            using var secondResponse = await http.SendAsync(second, cancellationToken);
+            if (secondResponse.StatusCode != HttpStatusCode.Redirect)
+            {
+                throw new InvalidOperationException($"Second sign-in step of {login} answered {(int)secondResponse.StatusCode}, not a redirect.");
+            }
+
+            Keep(secondResponse, jar);
+        }
+
         return Header(jar);
 
         static void Keep(HttpResponseMessage response, Dictionary<string, string> jar)

@@ -50,6 +50,10 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
 
     public DbSet<MailMessage> MailMessages => Set<MailMessage>();
 
+    public DbSet<Features.Security.UserSession> UserSessions => Set<Features.Security.UserSession>();
+
+    public DbSet<Features.Security.AccountSecurity> AccountSecurity => Set<Features.Security.AccountSecurity>();
+
     /// <summary>
     /// Serialises changes to one counsellor's schedule (absences, bookings, mail routing) inside the
     /// current transaction. PostgreSQL locks the counsellor's row; SQLite needs nothing more, because its

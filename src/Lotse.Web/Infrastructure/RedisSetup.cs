@@ -71,6 +71,9 @@ public sealed class RedisConnection(IOptions<RedisSettings> settings) : IAsyncDi
 
     public async Task<IDatabase> DatabaseAsync() => (await _connection.Value).GetDatabase();
 
+    /// <summary>Pub/sub on the same connection (ended sessions, Features/Security/SessionRevocations).</summary>
+    public async Task<ISubscriber> SubscriberAsync() => (await _connection.Value).GetSubscriber();
+
     public async ValueTask DisposeAsync()
     {
         if (!_connection.IsValueCreated)

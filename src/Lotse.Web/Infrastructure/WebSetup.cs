@@ -59,6 +59,8 @@ public static class WebSetup
         app.UseRequestLocalization();
         app.UseRouting();
         app.UseAuthentication();
+        // Staff who have not set up the second factor reach only its enrolment (issue 7, Features/Security).
+        Features.Security.AccountSecuritySetup.UseLotseAccountSecurity(app);
         app.UseAuthorization();
         app.UseLotseRateLimiting();
         app.UseAntiforgery();

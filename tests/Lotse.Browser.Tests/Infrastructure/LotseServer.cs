@@ -17,10 +17,36 @@ namespace Lotse.Browser.Tests.Infrastructure;
 /// </summary>
 public sealed class LotseServer : IAsyncLifetime, IAsyncDisposable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<IServiceProvider>> Running = new(StringComparer.Ordinal);
+
     private LotseAppFactory? _app;
     private WebApplicationFactory<Program>? _host;
 
     public Uri BaseUrl { get; private set; } = null!;
+
+    /// <summary>The app's services (database, clock): what the sign-in helper needs to answer the second step.</summary>
+    public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The server is not running.");
+
+    /// <summary>The services of the running app that serves <paramref name="pageUrl"/> (a page's address).</summary>
+    public static IServiceProvider ServicesAt(string pageUrl) =>
+        Running.TryGetValue(new Uri(pageUrl).GetLeftPart(UriPartial.Authority), out var services)
+            ? services()
+            : throw new InvalidOperationException($"No test app serves {pageUrl}.");
+
+    /// <summary>Makes an app found by <see cref="ServicesAt"/> (every test app registers itself when it starts).</summary>
+    public static void Register(Uri baseUrl, Func<IServiceProvider> services)
+    {
+        ArgumentNullException.ThrowIfNull(baseUrl);
+        Running[baseUrl.GetLeftPart(UriPartial.Authority)] = services;
+    }
+
+    public static void Unregister(Uri? baseUrl)
+    {
+        if (baseUrl is not null)
+        {
+            Running.TryRemove(baseUrl.GetLeftPart(UriPartial.Authority), out _);
+        }
+    }
 
     public static async Task<LotseServer> StartAsync()
     {
@@ -47,11 +73,14 @@ public sealed class LotseServer : IAsyncLifetime, IAsyncDisposable
         }
 
         BaseUrl = address;
+        Register(address, () => Services);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
+        Unregister(BaseUrl);
+
         if (_host is not null)
         {
             await _host.DisposeAsync();

@@ -54,6 +54,7 @@ public sealed class MediaBrowserFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         _playwright?.Dispose();
+        LotseServer.Unregister(BaseUrl);
         if (_host is not null)
         {
             await _host.DisposeAsync();
@@ -84,5 +85,6 @@ public sealed class MediaBrowserFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         BaseUrl = address;
+        LotseServer.Register(address, () => Services);
     }
 }

@@ -1,4 +1,5 @@
 using Lotse.Web.Data;
+using Lotse.Web.Features.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -84,6 +85,12 @@ public class LotseAppFactory : WebApplicationFactory<Program>
 
     public string? RedisConfiguration { get; }
 
+    /// <summary>
+    /// The session timeouts of production (30/60 min idle, 12 h absolute). Off by default: most tests move the clock by
+    /// hours or days while "holding" a cookie, which no real session survives; the session tests switch this on.
+    /// </summary>
+    public bool RealSessionTimeouts { get; init; }
+
     /// <summary>Where this app's e-mails land as .eml files.</summary>
     public string MailFolder { get; } = Path.Combine(Path.GetTempPath(), "lotse-tests", "mail-" + Guid.NewGuid().ToString("N"));
 
@@ -114,7 +121,18 @@ public class LotseAppFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            if (!RealSessionTimeouts)
+            {
+                services.Configure<SessionTimeouts>(o =>
+                {
+                    o.StaffIdle = o.ClientIdle = TimeSpan.FromDays(365);
+                    o.Absolute = TimeSpan.FromDays(366);
+                });
+            }
+        });
     }
 
     /// <summary>The in-memory server answers at https://localhost, so that hub connections made from its BaseAddress carry the Secure cookies.</summary>

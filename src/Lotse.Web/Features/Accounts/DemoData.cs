@@ -17,6 +17,13 @@ namespace Lotse.Web.Features.Accounts;
 public static class DemoData
 {
     public const string Password = "Lotse-Demo-2026";
+
+    /// <summary>
+    /// The authenticator key of every demo staff account, published on purpose (README, start-up output) so that a
+    /// reviewer can sign in: `oathtool --totp -b LOTSEDEMOSECRETFORREVIEWERS23456` prints the current code. Staff made
+    /// any other way get their own key when they first sign in.
+    /// </summary>
+    public const string AuthenticatorSecret = "LOTSEDEMOSECRETFORREVIEWERS23456";
     public const string AnnaEmail = "anna.berger@lotse.demo";
     public const string BenEmail = "ben.schulz@lotse.demo";
     public const string ClaraEmail = "clara.weiss@lotse.demo";
@@ -135,6 +142,8 @@ public static class DemoData
         output.WriteLine($"""
 
             Lotse: Demo-Daten angelegt. Passwort für alle Demo-Zugänge: {Password}
+            Zwei-Faktor-Anmeldung der Mitarbeitenden: Schlüssel {AuthenticatorSecret} in einer Authenticator-App,
+              oder ohne Telefon: oathtool --totp -b {AuthenticatorSecret}   (Debian-Paket oathtool)
               Berater:in             {AnnaEmail}   (Dashboard mit Terminen)
               Berater:in (abwesend)  {BenEmail}
               Berater:in (nur Stammklient:innen) {ClaraEmail}
@@ -153,6 +162,14 @@ public static class DemoData
         var user = new IdentityUser(userName) { Email = email, EmailConfirmed = email is not null };
         Roles.Ensure(await users.CreateAsync(user, Password), userName);
         Roles.Ensure(await users.AddToRoleAsync(user, role), userName);
+        if (role is Roles.Counsellor or Roles.AgencyAdmin)
+        {
+            // Staff must use a second factor (issue 7); the demo staff share the published demo key.
+            // Where Identity's store keeps the authenticator key (UserStoreBase: login provider "[AspNetUserStore]").
+            Roles.Ensure(await users.SetAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey", AuthenticatorSecret), userName);
+            Roles.Ensure(await users.SetTwoFactorEnabledAsync(user, true), userName);
+        }
+
         return user;
     }
 

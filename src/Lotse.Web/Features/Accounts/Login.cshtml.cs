@@ -31,11 +31,19 @@ public sealed class LoginModel(SignInManager<IdentityUser> signIn, AuditLog audi
 
         var result = await signIn.PasswordSignInAsync(Input.Login.Trim(), Input.Password, isPersistent: false, lockoutOnFailure: true);
         await audit.RecordLoginAsync(Input.Login, result, cancellationToken);
+        var returnUrl = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
         if (result.Succeeded)
         {
-            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+            // Staff without a second factor land on its enrolment (the gate in Features/Security sends them there).
+            return LocalRedirect(returnUrl ?? "/");
         }
 
+        if (result.RequiresTwoFactor)
+        {
+            return returnUrl is null ? LocalRedirect(LoginCodeModel.Path) : LocalRedirect($"{LoginCodeModel.Path}?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        }
+
+        // A disabled account (NotAllowed) gets the same answer as a wrong password: nobody learns that it exists.
         ModelState.AddModelError(string.Empty, result.IsLockedOut
             ? t["Zu viele Fehlversuche. Ihr Zugang ist für 15 Minuten gesperrt."]
             : t["E-Mail-Adresse/Nickname oder Passwort stimmen nicht."]);

@@ -11,10 +11,13 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>Advice seekers register with a nickname and a password; an e-mail address is optional.</summary>
 [AllowAnonymous]
-public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, AuditLog audit) : PageModel
+public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, AuditLog audit, Security.ClientRecoveryCodes recoveryCodes) : PageModel
 {
     [BindProperty]
     public RegisterInput Input { get; set; } = new();
+
+    /// <summary>Shown once, right after registering without an e-mail address; only its hash is stored.</summary>
+    public string? RecoveryCode { get; private set; }
 
     public void OnGet()
     {
@@ -48,10 +51,20 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
         Roles.Ensure(await users.AddToRoleAsync(user, Roles.Client), "client role");
         db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!));
         await db.SaveChangesAsync(cancellationToken);
+        // Without an e-mail address a forgotten password could not be reset: a one-time recovery code can (issue 7).
+        var code = email is null ? await recoveryCodes.IssueAsync(user.Id, cancellationToken) : null;
         await tx.CommitAsync(cancellationToken);
 
         await signIn.SignInAsync(user, isPersistent: false);
-        return LocalRedirect("/berater");
+        if (code is null)
+        {
+            return LocalRedirect("/berater");
+        }
+
+        // Answered here, not after a redirect: the code never lands in a cookie, a URL or the database.
+        RecoveryCode = code;
+        Response.Headers.CacheControl = "no-store";
+        return Page();
     }
 
     public sealed class RegisterInput
