@@ -7,6 +7,7 @@ using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Privacy;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,10 +24,12 @@ builder.AddAppointments();
 builder.AddNotifications();
 builder.AddChat();
 builder.AddMail();
+builder.AddPrivacy();
 
 var app = builder.Build();
 
 app.UseLotseWeb();
+app.UsePrivacy();
 app.MapLotseWeb();
 app.MapCounsellors();
 app.MapRoom();

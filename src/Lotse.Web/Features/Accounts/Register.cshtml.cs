@@ -10,7 +10,7 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>Advice seekers register with a nickname and a password; an e-mail address is optional.</summary>
 [AllowAnonymous]
-public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db) : PageModel
+public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public RegisterInput Input { get; set; } = new();
@@ -44,7 +44,7 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
         }
 
         Roles.Ensure(await users.AddToRoleAsync(user, Roles.Client), "client role");
-        db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!));
+        db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
 
