@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Lotse.Browser.Tests.Infrastructure;
+using Lotse.Web.Features.Accounts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -77,5 +78,31 @@ public sealed class MyDataTests(BrowserFixture browser) : BrowserTest(browser)
         await page.GetByLabel("Passwort", new() { Exact = true }).FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Anmelden", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("E-Mail-Adresse/Nickname oder Passwort stimmen nicht.");
+    }
+
+    [Fact]
+    public async Task RetentionSettings_AdminEntersTooFewDaysThenValid_ErrorNamesFieldThenSaved()
+    {
+        var server = await StartOwnServerAsync();
+        var page = await OpenSignedInAsync(server, DemoData.AdminEmail);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Datenschutz", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/verwaltung/datenschutz$"));
+        var accounts = page.GetByLabel("Unbenutzte anonyme Konten löschen nach (Tagen)");
+        var conversations = page.GetByLabel("Abgeschlossene Gespräche löschen nach (Tagen)");
+        await Expect(accounts).ToHaveValueAsync("180");
+        await Expect(conversations).ToHaveValueAsync("90");
+        Assert.Empty(await SeriousAccessibilityViolationsAsync(page));
+
+        await accounts.FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Speichern" }).ClickAsync();
+        await Expect(page.GetByText("Das Feld „Unbenutzte anonyme Konten löschen nach (Tagen)“ muss eine ganze Zahl von 30 bis 3650 sein.")).ToBeVisibleAsync();
+        await ScreenshotAsync(page, "error");
+
+        await accounts.FillAsync("365");
+        await conversations.FillAsync("60");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Speichern" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Die Löschfristen sind gespeichert.");
+        await Expect(accounts).ToHaveValueAsync("365");
+        await Expect(conversations).ToHaveValueAsync("60");
     }
 }
