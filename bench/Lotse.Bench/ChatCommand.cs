@@ -103,6 +103,7 @@ public static class ChatCommand
             ["ConnectionStrings:Lotse"] = connectionString,
             ["Demo:Seed"] = "false",
             ["Mail:BackgroundServices"] = "false",
+            ["Retention:BackgroundService"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",

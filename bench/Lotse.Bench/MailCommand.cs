@@ -297,7 +297,7 @@ public static class MailCommand
             {
                 var user = User($"bench-mail-{i:D5}", email: i % 2 == 0);
                 db.Users.Add(user);
-                var client = new Client(Guid.NewGuid(), user.Id, $"bench-mail-{i:D5}");
+                var client = new Client(Guid.NewGuid(), user.Id, $"bench-mail-{i:D5}", now);
                 db.Clients.Add(client);
                 clients.Add(client.Id);
             }

@@ -9,6 +9,7 @@ using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Features.Security;
+using Lotse.Web.Features.Privacy;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,11 +30,13 @@ builder.AddNotifications();
 builder.AddChat();
 builder.AddMail();
 builder.AddAudit();
+builder.AddPrivacy();
 
 var app = builder.Build();
 
 app.UseLotseSecurity();
 app.UseLotseWeb();
+app.UsePrivacy();
 app.MapLotseWeb();
 app.MapCounsellors();
 app.MapRoom();

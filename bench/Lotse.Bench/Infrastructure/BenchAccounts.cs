@@ -118,7 +118,7 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = clientUser.Id, RoleId = roles[Roles.Client] });
                 var counsellor = new Counsellor(Guid.NewGuid(), counsellorUser.Id, $"Bench Berater:in {i:D5}");
                 counsellor.ChangeStatus(open);
-                var client = new Client(Guid.NewGuid(), clientUser.Id, clientLogin);
+                var client = new Client(Guid.NewGuid(), clientUser.Id, clientLogin, TimeProvider.System.GetUtcNow().UtcDateTime);
                 db.Counsellors.Add(counsellor);
                 db.Clients.Add(client);
                 pairs.Add(new BenchPair(i, counsellorUser.Id, counsellor.Id, counsellorLogin, clientUser.Id, client.Id, clientLogin));

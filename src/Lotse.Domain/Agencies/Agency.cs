@@ -1,4 +1,5 @@
 using Lotse.Domain.Mail;
+using Lotse.Domain.Privacy;
 
 namespace Lotse.Domain.Agencies;
 
@@ -27,6 +28,12 @@ public sealed class Agency
 
     public TimeSpan ResponseTarget => TimeSpan.FromHours(ResponseTargetHours);
 
+    /// <summary>An anonymous client account unused for this many days is deleted (retention).</summary>
+    public int InactiveClientDays { get; private set; } = RetentionRules.DefaultInactiveClientDays;
+
+    /// <summary>A mail thread or chat closed this many days ago is deleted (retention).</summary>
+    public int ClosedConversationDays { get; private set; } = RetentionRules.DefaultClosedConversationDays;
+
     public void SetFallbackCounsellor(Guid? counsellorId) => FallbackCounsellorId = counsellorId;
 
     public void SetResponseTarget(int hours)
@@ -37,6 +44,22 @@ public sealed class Agency
         }
 
         ResponseTargetHours = hours;
+    }
+
+    public void SetRetention(int inactiveClientDays, int closedConversationDays)
+    {
+        if (!RetentionRules.IsValidInactiveClientDays(inactiveClientDays))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inactiveClientDays), inactiveClientDays, "Inactive account period out of range.");
+        }
+
+        if (!RetentionRules.IsValidClosedConversationDays(closedConversationDays))
+        {
+            throw new ArgumentOutOfRangeException(nameof(closedConversationDays), closedConversationDays, "Closed conversation period out of range.");
+        }
+
+        InactiveClientDays = inactiveClientDays;
+        ClosedConversationDays = closedConversationDays;
     }
 }
 

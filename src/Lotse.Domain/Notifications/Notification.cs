@@ -9,6 +9,12 @@ public enum NotificationKind
     AppointmentCancelled,
     AppointmentReminder,
 
+    /// <summary>
+    /// An appointment ended because the client deleted their account. It names no time and no person and points to no
+    /// appointment: the appointment is deleted with everything else of that person.
+    /// </summary>
+    AppointmentCancelledAccountDeleted,
+
     /// <summary>A new message in a mail counselling thread ("Sie haben eine neue Nachricht").</summary>
     NewMailMessage,
 }

@@ -5,6 +5,7 @@ using Lotse.Domain.Appointments;
 using Lotse.Domain.Chat;
 using Lotse.Domain.Mail;
 using Lotse.Domain.Notifications;
+using Lotse.Domain.Privacy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -18,6 +19,9 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
         b.HasKey(x => x.Id);
         b.Property(x => x.Name).HasMaxLength(200);
         b.Ignore(x => x.ResponseTarget);
+        // Existing agencies get the default retention periods when the columns are added.
+        b.Property(x => x.InactiveClientDays).HasDefaultValue(RetentionRules.DefaultInactiveClientDays);
+        b.Property(x => x.ClosedConversationDays).HasDefaultValue(RetentionRules.DefaultClosedConversationDays);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.FallbackCounsellorId).OnDelete(DeleteBehavior.SetNull);
     }
 }
@@ -56,6 +60,8 @@ internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
         b.HasIndex(x => x.UserId).IsUnique();
         b.HasOne<IdentityUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.Nickname).HasMaxLength(64);
+        // Retention looks for accounts unused for longer than a period.
+        b.HasIndex(x => x.LastActiveUtc);
     }
 }
 
@@ -153,6 +159,7 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.Ignore(x => x.IsClosed);
         b.HasIndex(x => new { x.CounsellorId, x.LastMessageUtc });
         b.HasIndex(x => new { x.ClientId, x.CounsellorId });
+        b.HasIndex(x => x.ClosedUtc);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -194,6 +201,8 @@ internal sealed class MailThreadConfiguration : IEntityTypeConfiguration<MailThr
         b.HasIndex(x => new { x.ClientId, x.LastMessageUtc });
         // A repeated submit of the same request form finds the thread it already created.
         b.HasIndex(x => new { x.ClientId, x.RequestKey }).IsUnique();
+        // Retention deletes threads closed before a cutoff, per agency.
+        b.HasIndex(x => new { x.AgencyId, x.ClosedUtc });
         b.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Client>().WithMany().HasForeignKey(x => x.ClientId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.SetNull);

@@ -103,6 +103,8 @@ public class LotseAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", SeedDemoData ? "true" : "false");
         // Tests drive the notification dispatcher and reminder scheduler themselves; mails land in a folder of their own.
         builder.UseSetting("Mail:BackgroundServices", "false");
+        // Retention too: its tests call ApplyRetention themselves, or switch the job on to watch it run.
+        builder.UseSetting("Retention:BackgroundService", "false");
         builder.UseSetting("Mail:PickupDirectory", MailFolder);
         if (RedisConfiguration is not null)
         {

@@ -87,7 +87,7 @@ public abstract partial class WebTest(DatabaseKind kind) : IAsyncLifetime
         await using var scope = App.Services.CreateAsyncScope();
         var user = await CreateUserAsync(scope.ServiceProvider, nickname, null, Roles.Client);
         var db = scope.ServiceProvider.GetRequiredService<LotseDb>();
-        var client = new Client(Guid.NewGuid(), user.Id, nickname);
+        var client = new Client(Guid.NewGuid(), user.Id, nickname, Now);
         db.Clients.Add(client);
         await db.SaveChangesAsync();
         return client;

@@ -55,10 +55,10 @@ public static class DemoData
         var admin = await UserAsync(users, AdminEmail, AdminEmail, Roles.AgencyAdmin);
         db.AgencyMemberships.Add(new AgencyMembership(agency.Id, admin.Id));
 
-        var mond = await ClientAsync(users, db, RegularClientNickname);
-        var wolke = await ClientAsync(users, db, ClientNickname);
-        var kompass = await ClientAsync(users, db, "Kompass");
-        var lina = await ClientAsync(users, db, "Lina_23");
+        var mond = await ClientAsync(users, db, RegularClientNickname, now);
+        var wolke = await ClientAsync(users, db, ClientNickname, now);
+        var kompass = await ClientAsync(users, db, "Kompass", now);
+        var lina = await ClientAsync(users, db, "Lina_23", now);
 
         Relate(db, anna, mond, now, regular: true);
         Relate(db, anna, wolke, now, regular: false);
@@ -183,10 +183,10 @@ public static class DemoData
         return counsellor;
     }
 
-    private static async Task<Client> ClientAsync(UserManager<IdentityUser> users, LotseDb db, string nickname)
+    private static async Task<Client> ClientAsync(UserManager<IdentityUser> users, LotseDb db, string nickname, DateTime now)
     {
         var user = await UserAsync(users, nickname, null, Roles.Client);
-        var client = new Client(Guid.NewGuid(), user.Id, nickname);
+        var client = new Client(Guid.NewGuid(), user.Id, nickname, now);
         db.Clients.Add(client);
         return client;
     }

@@ -11,7 +11,7 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>Advice seekers register with a nickname and a password; an e-mail address is optional.</summary>
 [AllowAnonymous]
-public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, AuditLog audit, Security.ClientRecoveryCodes recoveryCodes) : PageModel
+public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager<IdentityUser> signIn, LotseDb db, AuditLog audit, Security.ClientRecoveryCodes recoveryCodes, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public RegisterInput Input { get; set; } = new();
@@ -49,7 +49,7 @@ public sealed class RegisterModel(UserManager<IdentityUser> users, SignInManager
 
         await audit.RoleGrantedAsync(user, Roles.Client, "Registrierung", cancellationToken);
         Roles.Ensure(await users.AddToRoleAsync(user, Roles.Client), "client role");
-        db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!));
+        db.Clients.Add(new Client(Guid.NewGuid(), user.Id, user.UserName!, clock.GetUtcNow().UtcDateTime));
         await db.SaveChangesAsync(cancellationToken);
         // Without an e-mail address a forgotten password could not be reset: a one-time recovery code can (issue 7).
         var code = email is null ? await recoveryCodes.IssueAsync(user.Id, cancellationToken) : null;

@@ -36,6 +36,16 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
         db.Notifications.Add(new Notification(Guid.NewGuid(), userId, NotificationKind.NewMailMessage, null, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime, thread.Id));
     }
 
+    /// <summary>
+    /// Tells a counsellor that one of their appointments ended because the client deleted their account. It carries no
+    /// appointment, time or name: all of that is deleted with the person (sec-data decision).
+    /// </summary>
+    public async Task AddAccountDeletedAsync(Guid counsellorId, CancellationToken cancellationToken)
+    {
+        var userId = await db.Counsellors.Where(c => c.Id == counsellorId).Select(c => c.UserId).SingleAsync(cancellationToken);
+        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, NotificationKind.AppointmentCancelledAccountDeleted, null, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime));
+    }
+
     private Task<bool> HasEmailAsync(string userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.Email != null && u.Email != "").SingleAsync(cancellationToken);
 }

@@ -40,6 +40,7 @@ public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, Notifi
             NotificationKind.AppointmentConfirmed => t["Ein Termin wurde bestätigt."],
             NotificationKind.AppointmentDeclined => t["Eine Terminanfrage wurde abgelehnt."],
             NotificationKind.AppointmentCancelled => t["Ein Termin wurde abgesagt."],
+            NotificationKind.AppointmentCancelledAccountDeleted => t["Ein Termin wurde abgesagt, weil die ratsuchende Person ihr Konto gelöscht hat."],
             _ => t["Erinnerung: Ein Termin steht bald an."],
         };
         var body = string.Join(
@@ -62,6 +63,12 @@ public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, Notifi
         if (kind == NotificationKind.NewMailMessage)
         {
             return t["Sie haben eine neue Nachricht in Ihrer Mailberatung."];
+        }
+
+        // No time, no name: the appointment and the person are deleted, only the fact is left.
+        if (kind == NotificationKind.AppointmentCancelledAccountDeleted)
+        {
+            return t["Ein Termin wurde abgesagt, weil die ratsuchende Person ihr Konto gelöscht hat. Die Zeit ist wieder frei."];
         }
 
         if (startUtc is not { } start || endUtc is not { } end)

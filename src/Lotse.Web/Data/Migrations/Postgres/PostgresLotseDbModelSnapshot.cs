@@ -63,6 +63,12 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("LastActiveUtc")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Nickname")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -73,6 +79,8 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LastActiveUtc");
 
                     b.HasIndex("UserId")
                         .IsUnique();
@@ -157,8 +165,18 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("ClosedConversationDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(90);
+
                     b.Property<Guid?>("FallbackCounsellorId")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("InactiveClientDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(180);
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -436,6 +454,8 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosedUtc");
+
                     b.HasIndex("ClientId", "CounsellorId");
 
                     b.HasIndex("CounsellorId", "LastMessageUtc");
@@ -567,6 +587,8 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.HasIndex("AddressedCounsellorId");
 
                     b.HasIndex("ForwardedFromId");
+
+                    b.HasIndex("AgencyId", "ClosedUtc");
 
                     b.HasIndex("ClientId", "LastMessageUtc");
 

@@ -58,6 +58,12 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastActiveUtc")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Nickname")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -68,6 +74,8 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LastActiveUtc");
 
                     b.HasIndex("UserId")
                         .IsUnique();
@@ -152,8 +160,18 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ClosedConversationDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(90);
+
                     b.Property<Guid?>("FallbackCounsellorId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("InactiveClientDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(180);
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -427,6 +445,8 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ClosedUtc");
+
                     b.HasIndex("ClientId", "CounsellorId");
 
                     b.HasIndex("CounsellorId", "LastMessageUtc");
@@ -556,6 +576,8 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                     b.HasIndex("AddressedCounsellorId");
 
                     b.HasIndex("ForwardedFromId");
+
+                    b.HasIndex("AgencyId", "ClosedUtc");
 
                     b.HasIndex("ClientId", "LastMessageUtc");
 
