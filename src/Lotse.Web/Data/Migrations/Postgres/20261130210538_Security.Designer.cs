@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Lotse.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresLotseDb))]
-    [Migration("20261130193008_SecData")]
-    partial class SecData
+    [Migration("20261130210538_Security")]
+    partial class Security
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -233,8 +233,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<string>("DeclineReason")
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)");
+                        .HasMaxLength(2128)
+                        .HasColumnType("character varying(2128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime>("EndUtc")
                         .HasColumnType("timestamp with time zone");
@@ -255,8 +256,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(20)");
 
                     b.Property<string>("Topic")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(928)
+                        .HasColumnType("character varying(928)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.HasKey("Id");
 
@@ -329,6 +331,65 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.ToTable("BookingHours");
                 });
 
+            modelBuilder.Entity("Lotse.Domain.Audit.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ActorDisplay")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ActorRole")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("ActorUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<Guid?>("AgencyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("OccurredUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TargetId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredUtc");
+
+                    b.HasIndex("ActorUserId", "OccurredUtc");
+
+                    b.HasIndex("AgencyId", "OccurredUtc");
+
+                    b.ToTable("AuditEntries", (string)null);
+                });
+
             modelBuilder.Entity("Lotse.Domain.Chat.ChatMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -339,8 +400,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(16000)
-                        .HasColumnType("character varying(16000)");
+                        .HasMaxLength(16128)
+                        .HasColumnType("character varying(16128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("ClientMessageId")
                         .HasColumnType("uuid");
@@ -414,8 +476,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(80000)
-                        .HasColumnType("character varying(80000)");
+                        .HasMaxLength(80128)
+                        .HasColumnType("character varying(80128)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<Guid>("RequestKey")
                         .HasColumnType("uuid");
@@ -511,8 +574,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.Property<string>("Subject")
                         .IsRequired()
-                        .HasMaxLength(600)
-                        .HasColumnType("character varying(600)");
+                        .HasMaxLength(728)
+                        .HasColumnType("character varying(728)")
+                        .HasAnnotation("Lotse:CounsellingContent", true);
 
                     b.Property<DateTime?>("TakenUtc")
                         .HasColumnType("timestamp with time zone");
@@ -590,6 +654,79 @@ namespace Lotse.Web.Data.Migrations.Postgres
                     b.HasIndex("UserId", "CreatedUtc");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Lotse.Web.Features.Security.AccountSecurity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime?>("DisabledUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("LastTotpStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RecoveryCodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("AccountSecurity", (string)null);
+                });
+
+            modelBuilder.Entity("Lotse.Web.Features.Security.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("EndReason")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("EndedUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsStaff")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("LastSeenUtc")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "EndedUtc");
+
+                    b.ToTable("UserSessions", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -966,6 +1103,24 @@ namespace Lotse.Web.Data.Migrations.Postgres
                         .HasForeignKey("MailThreadId")
                         .OnDelete(DeleteBehavior.Cascade);
 
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Web.Features.Security.AccountSecurity", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithOne()
+                        .HasForeignKey("Lotse.Web.Features.Security.AccountSecurity", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Lotse.Web.Features.Security.UserSession", b =>
+                {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
