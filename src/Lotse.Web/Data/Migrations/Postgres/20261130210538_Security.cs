@@ -46,6 +46,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
+            // Existing clients count as active now, not since year 1 (the retention job would delete them all).
+            SecDataMigrationSql.BackfillClientActivity(migrationBuilder);
+
             migrationBuilder.AlterColumn<string>(
                 name: "Body",
                 table: "ChatMessages",

@@ -25,6 +25,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
                 nullable: false,
                 defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
 
+            // Existing clients count as active now, not since year 1 (the retention job would delete them all).
+            SecDataMigrationSql.BackfillClientActivity(migrationBuilder);
+
             migrationBuilder.AddColumn<int>(
                 name: "ClosedConversationDays",
                 table: "Agencies",
