@@ -158,6 +158,25 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
     }
 
     [Fact]
+    public async Task DemoData_Seeded_IsStoredEncryptedAndShownReadable()
+    {
+        var demo = new LotseAppFactory(App.Kind, seedDemoData: true);
+        _more.Add(demo);
+        _ = demo.Server;
+
+        var cells = await RawCellsAsync(demo);
+        Assert.DoesNotContain(cells, c => c.Value.Contains("Prüfungsangst", StringComparison.Ordinal) || c.Value.Contains("Abschlussprüfung", StringComparison.Ordinal));
+        using var http = demo.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var login = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
+        {
+            ["Input.Login"] = Lotse.Web.Features.Accounts.DemoData.AnnaEmail,
+            ["Input.Password"] = Lotse.Web.Features.Accounts.DemoData.Password,
+        });
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Contains("Prüfungsangst", WebUtility.HtmlDecode(await http.GetStringAsync("/posteingang")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeyRing_WithKeyCertificate_HoldsNoUsableKeyWithoutIt()
     {
         var pfx = Path.Combine(Path.GetTempPath(), "lotse-tests", $"keys-{Guid.NewGuid():N}.pfx");

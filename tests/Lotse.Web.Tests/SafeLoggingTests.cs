@@ -103,6 +103,7 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
     [Theory]
     [InlineData("Connection from ::1 closed", "Connection from :: closed")]
     [InlineData("client 127.0.0.1:5080", "client 127.0.0.0:5080")]
+    [InlineData("Request from 192.0.2.44.", "Request from 192.0.2.0.")]
     [InlineData("at 12:30:45 and 2026-11-24", "at 12:30:45 and 2026-11-24")]
     [InlineData("fe80::1ff:fe23:4567:890a%eth0", "fe80::%eth0")]
     public void MaskIpAddresses_Text_ShortensAddressesOnly(string text, string expected) =>

@@ -84,7 +84,8 @@ public static partial class SafeLogging
         _ => value,
     };
 
-    [GeneratedRegex(@"(?<![\d.])((?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d))\.(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])")]
+    // Not part of a longer dotted number ("1.2.3.4.5"); a full stop that ends a sentence is fine.
+    [GeneratedRegex(@"(?<!\d|\d\.)((?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d))\.(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")]
     private static partial Regex IPv4();
 
     [GeneratedRegex(@"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")]
