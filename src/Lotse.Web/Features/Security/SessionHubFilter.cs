@@ -25,7 +25,7 @@ public sealed class SessionHubFilter(SessionRevocations revocations, IOptions<Se
         {
             if (!await IsValidAsync(context.ServiceProvider, who, activity: false, context.Context.ConnectionAborted))
             {
-                throw new HubException(Texts(context.ServiceProvider)["Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."]);
+                throw Expired(context.ServiceProvider);
             }
 
             revocations.Register(context.Context, who.SessionId, who.UserId, context.Hub.GetType().Name);
@@ -52,7 +52,7 @@ public sealed class SessionHubFilter(SessionRevocations revocations, IOptions<Se
             if (!await IsValidAsync(invocationContext.ServiceProvider, who, activity, invocationContext.Context.ConnectionAborted))
             {
                 invocationContext.Context.Abort();
-                throw new HubException(Texts(invocationContext.ServiceProvider)["Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."]);
+                throw Expired(invocationContext.ServiceProvider);
             }
         }
 
@@ -70,7 +70,11 @@ public sealed class SessionHubFilter(SessionRevocations revocations, IOptions<Se
         return state == SessionState.Valid;
     }
 
-    private static IStringLocalizer<SharedResource> Texts(IServiceProvider services) => services.GetRequiredService<IStringLocalizer<SharedResource>>();
+    private static HubException Expired(IServiceProvider services)
+    {
+        var t = services.GetRequiredService<IStringLocalizer<SharedResource>>();
+        return new HubException(t["Ihre Sitzung ist abgelaufen. Bitte melden Sie sich neu an."]);
+    }
 
     /// <summary>A signed-in caller; a cookie without a session id (made before sessions existed) counts as ended.</summary>
     private static Caller? Identify(ClaimsPrincipal? user)
