@@ -35,8 +35,9 @@ public abstract class AccountDeletionTests(DatabaseKind kind) : PrivacyTestBase(
         Assert.True(left.Count == 0, "Left after deletion:\n" + string.Join("\n", left));
 
         // The scan can find things: everything of the other client is still where it was.
+        // (Texts excepted: they are encrypted at rest and so found nowhere in plain form, see EncryptionAtRestTests.)
         var found = await ScanAsync(other.Needles);
-        Assert.Equal(other.Needles.Distinct().Order(StringComparer.Ordinal), found.Select(f => f.Needle).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(other.Needles.Except(other.Texts).Distinct().Order(StringComparer.Ordinal), found.Select(f => f.Needle).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(otherBefore, await RowsOfAsync(other));
     }
 
@@ -115,6 +116,13 @@ public abstract class AccountDeletionTests(DatabaseKind kind) : PrivacyTestBase(
             var value = $"CAST(\"{column}\" AS TEXT)";
             foreach (var needle in wanted)
             {
+                if (table == Lotse.Web.Data.AuditLogSchema.Table && Guid.TryParse(needle, out _))
+                {
+                    // The audit log is append-only and keeps which account did what (decision: ids that now point to
+                    // nothing, never content, nickname or e-mail); it is still searched for everything else.
+                    continue;
+                }
+
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE "
                     + string.Format(System.Globalization.CultureInfo.InvariantCulture, contains, value, "@raw") + " OR "

@@ -13,7 +13,7 @@ namespace Lotse.Web.Features.Accounts;
 /// keeps who passed the password step in its own short-lived cookie; wrong codes count towards the lockout.
 /// </summary>
 [AllowAnonymous]
-public sealed class LoginCodeModel(SignInManager<IdentityUser> signIn, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class LoginCodeModel(SignInManager<IdentityUser> signIn, Audit.AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const string Path = "/anmelden/code";
 
@@ -33,7 +33,7 @@ public sealed class LoginCodeModel(SignInManager<IdentityUser> signIn, IStringLo
             return Page();
         }
 
-        if (await signIn.GetTwoFactorAuthenticationUserAsync() is null)
+        if (await signIn.GetTwoFactorAuthenticationUserAsync() is not { } user)
         {
             ModelState.AddModelError(string.Empty, t["Die Anmeldung hat zu lange gedauert. Bitte melden Sie sich noch einmal an."]);
             return Page();
@@ -43,6 +43,7 @@ public sealed class LoginCodeModel(SignInManager<IdentityUser> signIn, IStringLo
         var result = code.Length == 6 && code.All(char.IsAsciiDigit)
             ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(code);
+        await audit.RecordLoginAsync(user.UserName ?? "", result, HttpContext.RequestAborted);
         if (result.Succeeded)
         {
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

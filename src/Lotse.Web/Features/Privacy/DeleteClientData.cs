@@ -33,7 +33,7 @@ public sealed record ClientNoLongerDue : ClientDeletion;
 /// </list>
 /// Rows that other parts of Lotse add for a user and that reference the Identity user cascade with it in the database.
 /// </summary>
-public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, TimeProvider clock, ILogger<DeleteClientData> logger)
+public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, TimeProvider clock, Security.SessionRevocations revocations, ILogger<DeleteClientData> logger)
 {
     /// <param name="inactiveBefore">
     /// Retention: delete only if the client is still anonymous and was last active before this instant, checked under the
@@ -129,6 +129,10 @@ public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, Time
         // The counsellors' notifications (added above, tracked) are saved with the deletion, never without it.
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        // Their sessions went with the user row (cascade); this closes their open pages' live connections on every
+        // instance at once and forgets cached session checks.
+        await revocations.RevokeUserAsync(userId, cancellationToken);
         return new ClientDeleted(upcoming.Count);
     }
 }
