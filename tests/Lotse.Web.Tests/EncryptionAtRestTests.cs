@@ -110,7 +110,7 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
         var cookies = await SignInAsync(App, Mond); // signed in on the first instance
 
         var b = StartInstance(App.DatabaseName);
-        using var onB = b.CreateDefaultClient(new Uri("http://localhost"), new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+        using var onB = b.CreateDefaultClient(LotseAppFactory.HttpsBase, new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
         var page = await onB.GetAsync($"/anfragen/{threadId}");
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -135,7 +135,7 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
         var other = StartInstance(databaseName: null);
         using var http = other.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         using var request = new HttpRequestMessage(HttpMethod.Get, "/anfragen");
-        request.Headers.Add("Cookie", cookies.GetCookieHeader(new Uri("http://localhost")));
+        request.Headers.Add("Cookie", cookies.GetCookieHeader(LotseAppFactory.HttpsBase));
         var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

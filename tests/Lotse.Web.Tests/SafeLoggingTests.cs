@@ -73,7 +73,7 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
         Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
         await client.GetStringAsync($"{sent.Headers.Location}"); // the thread page reads the content back
 
-        var cookie = CookiesOf(Mond).GetCookies(new Uri("http://localhost"))["lotse.auth"]!.Value;
+        var cookie = CookiesOf(Mond).GetCookies(LotseAppFactory.HttpsBase)["__Host-lotse.auth"]!.Value;
         var lines = Logs.Lines();
         // Not vacuous: Trace from the framework and EF Core was captured, and the requests came from loopback addresses.
         Assert.Contains(lines, l => l.Level == LogLevel.Trace && l.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));

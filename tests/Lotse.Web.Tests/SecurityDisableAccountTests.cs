@@ -38,7 +38,7 @@ public abstract class SecurityDisableAccountTests(DatabaseKind kind) : ChatTestB
         Assert.Equal(HubConnectionState.Connected, client.Hub.State);
         foreach (var jar in new[] { cookies, secondDevice })
         {
-            using var http = App.CreateDefaultClient(new Uri("http://localhost"), new RedirectHandler(0), new CookieContainerHandler(jar));
+            using var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new RedirectHandler(0), new CookieContainerHandler(jar));
             var response = await http.GetAsync("/posteingang");
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         }

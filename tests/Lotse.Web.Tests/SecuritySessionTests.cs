@@ -31,7 +31,7 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
         var copy = cookies.GetCookieHeader(App.Server.BaseAddress);
         Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copy, "/posteingang")).StatusCode);
 
-        using var http = App.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(cookies));
+        using var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
         await PostFormAsync(http, "/abmelden", new Dictionary<string, string>());
 
         var after = await WithCookieAsync(copy, "/posteingang");
@@ -135,7 +135,7 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
         await otherDevice.StartAsync();
         var closed = ClosedAsync(mine.Hub);
 
-        using var http = App.CreateDefaultClient(new Uri("http://localhost"), new CookieContainerHandler(CookiesOf(Anna)));
+        using var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(CookiesOf(Anna)));
         await PostFormAsync(http, "/abmelden", new Dictionary<string, string>());
 
         await closed.WaitAsync(Patience);
