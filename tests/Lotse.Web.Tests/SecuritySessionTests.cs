@@ -28,7 +28,7 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
     {
         await AddCounsellorAsync(Anna);
         var cookies = await SignInAsync(App, Anna);
-        var copy = cookies.GetCookieHeader(App.Server.BaseAddress);
+        var copy = cookies.GetCookieHeader(LotseAppFactory.HttpsBase);
         Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(copy, "/posteingang")).StatusCode);
 
         using var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
@@ -113,7 +113,7 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
     {
         await AddCounsellorAsync(Anna);
         var cookies = await SignInAsync(App, Anna);
-        var header = cookies.GetCookieHeader(App.Server.BaseAddress);
+        var header = cookies.GetCookieHeader(LotseAppFactory.HttpsBase);
         var ticket = Ticket(header);
         Assert.Equal(App.Clock.GetUtcNow() + TimeSpan.FromHours(12), ticket.Properties.ExpiresUtc);
         Assert.False(ticket.Properties.IsPersistent);
@@ -207,14 +207,14 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
         App.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).TicketDataFormat;
 
     private AuthenticationTicket Ticket(string cookieHeader) =>
-        TicketFormat.Unprotect(cookieHeader.Split(';').Select(c => c.Trim()).Single(c => c.StartsWith("lotse.auth=", StringComparison.Ordinal))["lotse.auth=".Length..])!;
+        TicketFormat.Unprotect(cookieHeader.Split(';').Select(c => c.Trim()).Single(c => c.StartsWith("__Host-lotse.auth=", StringComparison.Ordinal))["__Host-lotse.auth=".Length..])!;
 
     private Task<string> ReissueAsync(CookieContainer cookies, TimeSpan lifetime)
     {
-        var ticket = Ticket(cookies.GetCookieHeader(App.Server.BaseAddress));
+        var ticket = Ticket(cookies.GetCookieHeader(LotseAppFactory.HttpsBase));
         ticket.Properties.ExpiresUtc = App.Clock.GetUtcNow() + lifetime;
         Assert.NotNull(ticket.Principal.FindFirstValue(SessionClaims.SessionId));
-        return Task.FromResult("lotse.auth=" + TicketFormat.Protect(ticket));
+        return Task.FromResult("__Host-lotse.auth=" + TicketFormat.Protect(ticket));
     }
 }
 
