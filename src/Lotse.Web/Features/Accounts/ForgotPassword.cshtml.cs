@@ -9,6 +9,7 @@ namespace Lotse.Web.Features.Accounts;
 /// <summary>"Passwort vergessen?": the recovery-code path for anonymous clients, and a reset link by e-mail for everyone
 /// with an address. The e-mail answer is the same whether an account exists or not.</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Security.RateLimiting.PasswordReset)]
 public sealed class ForgotPasswordModel(RequestPasswordResetMail request) : PageModel
 {
     [BindProperty]

@@ -9,6 +9,7 @@ namespace Lotse.Web.Features.Accounts;
 
 /// <summary>An anonymous client sets a new password with nickname + recovery code and gets a new code (the old is spent).</summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Security.RateLimiting.PasswordReset)]
 public sealed class RecoverWithCodeModel(ResetPasswordWithRecoveryCode reset, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]

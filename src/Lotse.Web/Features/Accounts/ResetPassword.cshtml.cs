@@ -13,6 +13,7 @@ namespace Lotse.Web.Features.Accounts;
 /// session of the account. An unknown account and a bad or old token get the same answer.
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Security.RateLimiting.PasswordReset)]
 public sealed class ResetPasswordModel(UserManager<IdentityUser> users, UserSessions sessions, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty(SupportsGet = true)]

@@ -1,7 +1,7 @@
 namespace Lotse.Web.Features.Security;
 
 /// <summary>
-/// Browser and transport security, rate limits and the password policy (issue 7, docs/security-parts/sec-web.md).
+/// Browser and transport security, rate limits and the password policy (issue 7, docs/security.md).
 /// The rate limiter itself runs inside UseLotseWeb, after authentication (<see cref="RateLimiting.UseLotseRateLimiting"/>).
 /// </summary>
 public static class SecuritySetup

@@ -14,7 +14,7 @@ public sealed class SessionTimeouts
 
     /// <summary>
     /// Clients: longer than staff, because writing a long mail request can take a while and is no request to the server;
-    /// a lost text is a real harm for a person in crisis (decision in docs/security-parts/sec-2fa.md).
+    /// a lost text is a real harm for a person in crisis (decision in docs/security.md).
     /// </summary>
     public TimeSpan ClientIdle { get; set; } = TimeSpan.FromMinutes(60);
 
