@@ -69,6 +69,27 @@ public static class AccessMatrix
         Page("POST", "/abmelden", null, _ => "/abmelden", Public),
         Page("GET", "/registrieren", null, _ => "/registrieren", Public),
         Page("POST", "/registrieren", null, _ => "/registrieren", Public),
+        // The second sign-in step: without a passed password step it sends back to the sign-in form.
+        Page("GET", "/anmelden/code", null, _ => "/anmelden/code", Public),
+        Page("POST", "/anmelden/code", null, _ => "/anmelden/code", Public),
+        Page("GET", "/passwort-vergessen", null, _ => "/passwort-vergessen", Public),
+        Page("POST", "/passwort-vergessen", null, _ => "/passwort-vergessen", Public),
+        Page("GET", "/passwort-vergessen/code", null, _ => "/passwort-vergessen/code", Public),
+        Page("POST", "/passwort-vergessen/code", null, _ => "/passwort-vergessen/code", Public),
+        Page("GET", "/passwort-neu", null, _ => "/passwort-neu", Public),
+        Page("POST", "/passwort-neu", null, _ => "/passwort-neu", Public),
+        // The account's own security settings: staff cannot switch the mandatory second factor off, and their QR code
+        // is gone once it is set up (all staff callers here have set it up).
+        Page("GET", "/konto/sicherheit", null, _ => "/konto/sicherheit", SignedIn),
+        Page("POST", "/konto/sicherheit", "Off", _ => "/konto/sicherheit?handler=Off", [SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden]),
+        Page("GET", "/konto/zwei-faktor/einrichten", null, _ => "/konto/zwei-faktor/einrichten", SignedIn),
+        Page("GET", "/konto/zwei-faktor/einrichten", "Qr", _ => "/konto/zwei-faktor/einrichten?handler=Qr", [SignIn, Allowed, Allowed, NotFound, NotFound, NotFound]),
+        Page("POST", "/konto/zwei-faktor/einrichten", null, _ => "/konto/zwei-faktor/einrichten", SignedIn),
+        // A client's own data: the export, and the deletion (the empty form deletes nothing: the password is missing).
+        Page("GET", "/konto/daten", null, _ => "/konto/daten", Clients),
+        Page("GET", "/konto/daten", "Export", _ => "/konto/daten?handler=Export", Clients),
+        Page("POST", "/konto/daten", "Delete", _ => "/konto/daten?handler=Delete", Clients),
+        Page("GET", "/konto/geloescht", null, _ => "/konto/geloescht", Public),
         // The error page answers with the status it explains.
         Page("GET", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
         Page("POST", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
@@ -143,6 +164,8 @@ public static class AccessMatrix
         Page("GET", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
         Page("POST", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
         Page("GET", "/verwaltung/protokoll", null, _ => "/verwaltung/protokoll", Admins),
+        Page("GET", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
+        Page("POST", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
     ];
 
     /// <summary>Hub methods of client A and counsellor A's conversation; anyone else is refused.</summary>

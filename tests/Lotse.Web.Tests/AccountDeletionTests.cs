@@ -35,9 +35,9 @@ public abstract class AccountDeletionTests(DatabaseKind kind) : PrivacyTestBase(
         Assert.True(left.Count == 0, "Left after deletion:\n" + string.Join("\n", left));
 
         // The scan can find things: everything of the other client is still where it was.
-        // (Texts excepted: they are encrypted at rest and so found nowhere in plain form, see EncryptionAtRestTests.)
+        // (Counselling texts excepted: they are encrypted at rest and so found nowhere in plain form, see EncryptionAtRestTests.)
         var found = await ScanAsync(other.Needles);
-        Assert.Equal(other.Needles.Except(other.Texts).Distinct().Order(StringComparer.Ordinal), found.Select(f => f.Needle).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(other.Needles.Except(other.ContentTexts).Distinct().Order(StringComparer.Ordinal), found.Select(f => f.Needle).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(otherBefore, await RowsOfAsync(other));
     }
 

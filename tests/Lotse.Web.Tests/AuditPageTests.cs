@@ -121,7 +121,7 @@ public abstract partial class AuditPageTests(DatabaseKind kind) : MailTestBase(k
         var rows = Rows(html);
         Assert.Single(rows);
         Assert.Contains("25.11.2026, 23:30", rows[0], StringComparison.Ordinal);
-        Assert.Equal(3, Rows(await admin.GetStringAsync($"{Page}?von=2026-11-24&person=" + await UserIdAsync(Anna))).Count);
+        Assert.Equal(3, Rows(await admin.GetStringAsync($"{Page}?von=2026-11-24&aktion=LoginSucceeded&person=" + await UserIdAsync(Anna))).Count);
     }
 
     [Fact]

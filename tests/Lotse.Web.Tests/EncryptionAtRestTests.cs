@@ -166,12 +166,8 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
 
         var cells = await RawCellsAsync(demo);
         Assert.DoesNotContain(cells, c => c.Value.Contains("Prüfungsangst", StringComparison.Ordinal) || c.Value.Contains("Abschlussprüfung", StringComparison.Ordinal));
-        using var http = demo.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
-        {
-            ["Input.Login"] = Lotse.Web.Features.Accounts.DemoData.AnnaEmail,
-            ["Input.Password"] = Lotse.Web.Features.Accounts.DemoData.Password,
-        });
+        using var http = demo.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = LotseAppFactory.HttpsBase, AllowAutoRedirect = false, HandleCookies = true });
+        var login = await SignInThroughFormAsync(demo, http, Lotse.Web.Features.Accounts.DemoData.AnnaEmail, Lotse.Web.Features.Accounts.DemoData.Password);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Contains("Prüfungsangst", WebUtility.HtmlDecode(await http.GetStringAsync("/posteingang")), StringComparison.Ordinal);
     }

@@ -22,6 +22,11 @@ public sealed record ClientTrace(
     IReadOnlyList<Guid> ConversationIds,
     IReadOnlyList<Guid> AppointmentIds)
 {
+    /// <summary>The counselling texts (stored encrypted at rest), without the Identity claim, login and token values.</summary>
+    public IEnumerable<string> ContentTexts => Texts.Where(t => !IdentityValuePrefixes.Any(p => t.StartsWith(p, StringComparison.Ordinal)));
+
+    private static readonly string[] IdentityValuePrefixes = ["Anspruch-", "login-", "token-"];
+
     /// <summary>Ids, names and texts; each must be found nowhere once the client is deleted.</summary>
     public IEnumerable<string> Needles =>
         new[] { Client.Id.ToString(), Client.UserId, Client.Nickname, Email }

@@ -27,6 +27,7 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
     private const string MailSubject = "Log-Geheimnis Betreff";
     private const string MailBody = "Log-Geheimnis in der Mail: niemand darf das lesen";
     private const string Topic = "Log-Geheimnis Thema";
+    private const string ResetToken = "CfDJ8LogGeheimnisResetToken";
 
     private CapturingLoggerProvider Logs => ((CapturingApp)App).Logs;
 
@@ -72,6 +73,8 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
         });
         Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
         await client.GetStringAsync($"{sent.Headers.Location}"); // the thread page reads the content back
+        // The password-reset link carries its token in the query string, which ASP.NET Core logs with every request.
+        Assert.Equal(HttpStatusCode.OK, (await Browser().GetAsync($"/passwort-neu?konto={anna.UserId}&token={ResetToken}")).StatusCode);
 
         var cookie = CookiesOf(Mond).GetCookies(LotseAppFactory.HttpsBase)["__Host-lotse.auth"]!.Value;
         var lines = Logs.Lines();
@@ -79,7 +82,8 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
         Assert.Contains(lines, l => l.Level == LogLevel.Trace && l.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Category.StartsWith("Microsoft.EntityFrameworkCore.Database.Command", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Category.StartsWith("Microsoft.AspNetCore.SignalR", StringComparison.Ordinal));
-        string[] secrets = [Password, WrongPassword, ChatText, MailSubject, MailBody, Topic, token, cookie, "127.0.0.1", "::1"];
+        Assert.Contains(lines, l => l.Text.Contains("/passwort-neu?konto=", StringComparison.Ordinal));
+        string[] secrets = [Password, WrongPassword, ChatText, MailSubject, MailBody, Topic, token, cookie, ResetToken, "127.0.0.1", "::1"];
         foreach (var secret in secrets)
         {
             var leaks = lines.Where(l => l.Text.Contains(secret, StringComparison.Ordinal)).Select(l => $"{l.Category} ({l.Level}): {l.Text}").Take(3).ToList();
@@ -108,6 +112,14 @@ public abstract partial class SafeLoggingTests(DatabaseKind kind) : ChatTestBase
     [InlineData("fe80::1ff:fe23:4567:890a%eth0", "fe80::%eth0")]
     public void MaskIpAddresses_Text_ShortensAddressesOnly(string text, string expected) =>
         Assert.Equal(expected, SafeLogging.MaskIpAddresses(text));
+
+    [Theory]
+    [InlineData("GET https://lotse.test/passwort-neu?konto=42&token=CfDJ8abc%2Bdef", "GET https://lotse.test/passwort-neu?konto=42&token=***")]
+    [InlineData("/hubs/chat?id=7&access_token=eyJabc", "/hubs/chat?id=7&access_token=***")]
+    [InlineData("?code=123456 from 10.1.2.3", "?code=*** from 10.1.2.0")]
+    [InlineData("/anfragen?seite=2", "/anfragen?seite=2")]
+    public void Mask_QueryStringSecrets_Replaced(string text, string expected) =>
+        Assert.Equal(expected, SafeLogging.Mask(text));
 
     [GeneratedRegex("name=\"Form.RequestKey\" value=\"([0-9a-f-]{36})\"")]
     private static partial Regex KeyPattern();

@@ -49,11 +49,14 @@ public abstract class SecurityDisableAccountTests(DatabaseKind kind) : ChatTestB
     }
 
     [Fact]
-    public async Task Disable_Counsellor_SignInRefusedWithTheWrongPasswordMessage()
+    public async Task Disable_Counsellor_AuditedOnceAndSignInRefusedWithTheWrongPasswordMessage()
     {
         var anna = await AddCounsellorAsync(Anna);
         await DisableAsync(anna.UserId);
+        await DisableAsync(anna.UserId); // twice: still one entry, the account was disabled once
 
+        var entry = Assert.Single(await AuditTestSupport.EntriesAsync(App.Services, Lotse.Domain.Audit.AuditAction.AccountDisabled));
+        Assert.Equal(anna.UserId, entry.TargetId);
         var response = await PostFormAsync(Browser(), "/anmelden", new Dictionary<string, string> { ["Input.Login"] = Anna, ["Input.Password"] = Password });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

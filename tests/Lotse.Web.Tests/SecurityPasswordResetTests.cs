@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Lotse.Web.Features.Security;
@@ -171,14 +170,21 @@ public abstract partial class SecurityPasswordResetTests(DatabaseKind kind) : We
     private static Dictionary<string, string> NewPasswordForm(string password = NewPassword) =>
         new() { ["Input.Password"] = password, ["Input.ConfirmPassword"] = password };
 
-    /// <summary>Waits (at most 10 s) for the reset mail, which is sent after the answer; exactly one must come.</summary>
+    /// <summary>
+    /// Waits (at most 10 s) for the reset mail, which is sent after the answer; exactly one must come. The mail drop
+    /// writes a partial file and renames it to .eml, so the watched name appears only when the mail is complete.
+    /// </summary>
     private async Task<MimeMessage> SingleMailAsync()
     {
-        var clock = Stopwatch.StartNew();
-        while (!Directory.Exists(App.MailFolder) || Directory.GetFiles(App.MailFolder, "*.eml").Length == 0)
+        Directory.CreateDirectory(App.MailFolder);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new FileSystemWatcher(App.MailFolder, "*.eml");
+        watcher.Created += (_, _) => arrived.TrySetResult();
+        watcher.Renamed += (_, _) => arrived.TrySetResult();
+        watcher.EnableRaisingEvents = true;
+        if (Directory.GetFiles(App.MailFolder, "*.eml").Length == 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "No reset mail within 10 s.");
-            await Task.Delay(20);
+            await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         return await MimeMessage.LoadAsync(Assert.Single(Directory.GetFiles(App.MailFolder, "*.eml")));

@@ -31,6 +31,7 @@ public enum AuditAction
     MailThreadArchived,
     ChatConversationClosed,
     AccountStatusChanged,
+    AccountDisabled,
     AbsenceCreated,
     AbsenceChanged,
     AbsenceDeleted,

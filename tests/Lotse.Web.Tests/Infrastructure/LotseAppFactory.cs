@@ -113,7 +113,7 @@ public class LotseAppFactory : WebApplicationFactory<Program>
 
         // Tests post many requests on purpose (200 concurrent mail requests, many sign-ins on one browser-test server);
         // the rate-limit tests set low limits through `settings`, which come after these.
-        foreach (var policy in new[] { "Login", "LoginName", "Registration", "PasswordReset", "Messages" })
+        foreach (var policy in new[] { "Login", "LoginName", "SecondFactor", "Registration", "PasswordReset", "Messages" })
         {
             builder.UseSetting($"RateLimits:{policy}:PermitLimit", "1000000");
         }

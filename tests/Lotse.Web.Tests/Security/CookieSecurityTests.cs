@@ -7,19 +7,27 @@ namespace Lotse.Web.Tests.Security;
 public abstract class CookieSecurityTests(DatabaseKind kind) : MailTestBase(kind)
 {
     [Fact]
-    public async Task SignIn_Cookie_HostPrefixedSecureHttpOnlyLax()
+    public async Task SignIn_Cookies_HostPrefixedSecureHttpOnlyLax()
     {
         await AddCounsellorAsync(Anna);
         var http = Browser();
 
-        var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
+        // Staff sign in in two steps: the password step leaves who passed it in Identity's own short-lived cookie…
+        var passwordStep = await PostFormAsync(http, "/anmelden", new Dictionary<string, string>
         {
             ["Input.Login"] = Anna,
             ["Input.Password"] = Password,
         });
+        Assert.Equal(HttpStatusCode.Redirect, passwordStep.StatusCode);
+        AssertHardened(Single(passwordStep, "__Host-Identity.TwoFactorUserId"));
+        // …and the code step sets the sign-in cookie.
+        var codeStep = await PostFormAsync(http, Lotse.Web.Features.Accounts.LoginCodeModel.Path, new Dictionary<string, string>
+        {
+            ["Input.Code"] = await TotpCodes.NextAsync(App.Services, Anna),
+        });
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var cookie = Single(response, "__Host-lotse.auth");
+        Assert.Equal(HttpStatusCode.Redirect, codeStep.StatusCode);
+        var cookie = Single(codeStep, "__Host-lotse.auth");
         AssertHardened(cookie);
         Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
         // And it works: the signed-in page answers.

@@ -54,6 +54,23 @@ public abstract class RateLimitTests(DatabaseKind kind) : MailTestBase(kind)
     }
 
     [Fact]
+    public async Task SecondFactor_CodesOverLimit_GermanPageAndNoAttemptCounted()
+    {
+        await AddCounsellorAsync(Anna);
+        var http = App.With(("RateLimits:SecondFactor:PermitLimit", "1"), ("RateLimits:SecondFactor:Window", Hour)).Browser();
+        var passwordStep = await PostFormAsync(http, "/anmelden", new Dictionary<string, string> { ["Input.Login"] = Anna, ["Input.Password"] = Password });
+        Assert.Equal(Lotse.Web.Features.Accounts.LoginCodeModel.Path, passwordStep.Headers.Location?.OriginalString);
+
+        var wrong = await PostFormAsync(http, Lotse.Web.Features.Accounts.LoginCodeModel.Path, new Dictionary<string, string> { ["Input.Code"] = "000000" });
+        var refused = await PostFormAsync(http, Lotse.Web.Features.Accounts.LoginCodeModel.Path, new Dictionary<string, string> { ["Input.Code"] = "111111" });
+
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        await AssertTooManyPageAsync(refused, "60 Minuten", 3600);
+        // The refused code never reached Identity: one failure, from the first code.
+        Assert.Equal(1, await FailedAttemptsAsync(Anna));
+    }
+
+    [Fact]
     public async Task Login_OverLimitFromScript_ProblemDetailsInGerman()
     {
         var http = App.With(("RateLimits:Login:PermitLimit", "1"), ("RateLimits:Login:Window", Hour)).Browser();
@@ -85,7 +102,9 @@ public abstract class RateLimitTests(DatabaseKind kind) : MailTestBase(kind)
     {
         var app = App.With(("RateLimits:Registration:PermitLimit", "1"), ("RateLimits:Registration:Window", Hour));
 
-        Assert.Equal(HttpStatusCode.Redirect, (await RegisterAsync(app.Browser(), "Leuchtturm")).StatusCode);
+        var accepted = await RegisterAsync(app.Browser(), "Leuchtturm");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("Ihr Wiederherstellungscode", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var refused = await RegisterAsync(app.Browser(), "Nebelhorn");
 
         await AssertTooManyPageAsync(refused, "60 Minuten", 3600);
@@ -156,7 +175,7 @@ public abstract class RateLimitTests(DatabaseKind kind) : MailTestBase(kind)
     private static async Task<HttpClient> SignInAsync(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program> app, string login)
     {
         var http = app.Browser();
-        var response = await PostFormAsync(http, "/anmelden", new Dictionary<string, string> { ["Input.Login"] = login, ["Input.Password"] = Password });
+        var response = await SignInThroughFormAsync(app, http, login);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return http;
     }

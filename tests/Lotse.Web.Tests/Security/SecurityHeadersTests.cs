@@ -103,9 +103,10 @@ public sealed partial class SecurityHeadersTests() : WebTest(DatabaseKind.Sqlite
             await counsellor.GetStringAsync("/abwesenheiten/neu"),
         };
 
+        // Not vacuous: MVC's full validation summary (the one with the placeholder) is among them.
+        Assert.Contains(pages, html => html.Contains("data-valmsg-summary", StringComparison.Ordinal));
         Assert.All(pages, html =>
         {
-            Assert.Contains("data-valmsg-summary", html, StringComparison.Ordinal);
             Assert.DoesNotMatch(InlineStylePattern(), html);
             Assert.DoesNotMatch(InlineScriptPattern(), html);
         });

@@ -253,6 +253,7 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
         AuditAction.MailThreadArchived => t["Mailanfrage archiviert"],
         AuditAction.ChatConversationClosed => t["Chat beendet"],
         AuditAction.AccountStatusChanged => t["Accountstatus geändert"],
+        AuditAction.AccountDisabled => t["Zugang deaktiviert"],
         AuditAction.AbsenceCreated => t["Abwesenheit eingetragen"],
         AuditAction.AbsenceChanged => t["Abwesenheit geändert"],
         AuditAction.AbsenceDeleted => t["Abwesenheit gelöscht"],

@@ -1,4 +1,6 @@
+using Lotse.Domain.Audit;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Audit;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,9 +17,10 @@ public enum DisableAccountResult
 /// <summary>
 /// Disables an account (for issue 8's admin pages; who may call it is decided there): no more sign-in, every session
 /// ends at once and every live hub connection of the person closes, on this instance directly and on the others
-/// through Redis. The security stamp changes too, so even a cookie from before server-side sessions is refused.
+/// through Redis. The security stamp changes too, so even a cookie from before server-side sessions is refused. The audit
+/// log records who disabled whom, in the same save as the change.
 /// </summary>
-public sealed class DisableAccount(UserManager<IdentityUser> users, LotseDb db, UserSessions sessions, TimeProvider clock)
+public sealed class DisableAccount(UserManager<IdentityUser> users, LotseDb db, UserSessions sessions, AuditLog audit, TimeProvider clock)
 {
     public async Task<DisableAccountResult> HandleAsync(DisableAccountRequest request, CancellationToken cancellationToken)
     {
@@ -35,7 +38,12 @@ public sealed class DisableAccount(UserManager<IdentityUser> users, LotseDb db, 
             db.AccountSecurity.Add(row);
         }
 
-        row.DisabledUtc ??= clock.GetUtcNow().UtcDateTime;
+        if (row.DisabledUtc is null)
+        {
+            row.DisabledUtc = clock.GetUtcNow().UtcDateTime;
+            await audit.RecordAsync(AuditAction.AccountDisabled, new AuditTarget(AuditTargetType.User, user.Id), null, "Zugang deaktiviert", cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await users.UpdateSecurityStampAsync(user);
         await sessions.EndAllAsync(user.Id, SessionEnd.Disabled, cancellationToken);

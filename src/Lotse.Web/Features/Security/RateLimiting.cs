@@ -23,6 +23,12 @@ public static class RateLimiting
     /// <summary>POST /anmelden, per client address (and, by the global limiter, per typed login name).</summary>
     public const string Login = "login";
 
+    /// <summary>
+    /// A code of the second factor (the sign-in's second step, the enrolment's proof), per client address. Apart from
+    /// <see cref="Login"/> so that it does not count towards the login-name limit, which reads the password form.
+    /// </summary>
+    public const string SecondFactor = "second-factor";
+
     /// <summary>POST /registrieren, per client address.</summary>
     public const string Registration = "registration";
 
@@ -49,6 +55,8 @@ public static class RateLimiting
         services.Configure<RazorPagesOptions>(o =>
         {
             Protect(o, "/Accounts/Login", Login);
+            Protect(o, "/Accounts/LoginCode", SecondFactor);
+            Protect(o, "/Accounts/TwoFactorSetup", SecondFactor);
             Protect(o, "/Accounts/Register", Registration);
             Protect(o, "/Mail/New", Messages);
             Protect(o, "/Mail/ClientThread", Messages);
@@ -59,6 +67,7 @@ public static class RateLimiting
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(Login, context => Post(context, "ip:" + ClientAddress(context), s => s.Login));
+            o.AddPolicy(SecondFactor, context => Post(context, "ip:" + ClientAddress(context), s => s.SecondFactor));
             o.AddPolicy(Registration, context => Post(context, "ip:" + ClientAddress(context), s => s.Registration));
             o.AddPolicy(PasswordReset, context => Post(context, "ip:" + ClientAddress(context), s => s.PasswordReset));
             o.AddPolicy(Messages, context => IsMessagePost(context)
@@ -241,6 +250,9 @@ public sealed class RateLimitSettings
 
     /// <summary>Login attempts per typed login name, from anywhere (Identity's lockout adds 5 failures → 15 minutes).</summary>
     public RateLimit LoginName { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
+
+    /// <summary>Codes of the second factor per client address (Identity's lockout counts wrong codes per account too).</summary>
+    public RateLimit SecondFactor { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(5) };
 
     public RateLimit Registration { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
 

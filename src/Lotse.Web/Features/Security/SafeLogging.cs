@@ -14,6 +14,8 @@ namespace Lotse.Web.Features.Security;
 /// <list type="bullet">
 /// <item>Events that carry what people typed are dropped (<see cref="CarriesPayload"/>).</item>
 /// <item>IP addresses in a message or its values are shortened: IPv4 to /24 (<c>192.0.2.0</c>), IPv6 to /48.</item>
+/// <item>Secrets in query strings (the password-reset link's <c>token=</c>, <c>access_token=</c>, <c>code=</c>) are
+/// replaced by <c>***</c>: ASP.NET Core logs every request's URL ("Request starting GET …?token=…").</item>
 /// </list>
 /// EF Core's sensitive data logging (parameter values) stays off: nothing enables it.
 /// </summary>
@@ -62,6 +64,9 @@ public static partial class SafeLogging
         return masked.Contains(':', StringComparison.Ordinal) ? IPv6().Replace(masked, MaskIPv6) : masked;
     }
 
+    /// <summary>The text with IP addresses shortened and query-string secrets replaced (what every log line gets).</summary>
+    public static string Mask(string text) => QuerySecret().Replace(MaskIpAddresses(text), "$1***");
+
     private static string MaskIPv6(Match match)
     {
         var text = match.Value;
@@ -79,7 +84,7 @@ public static partial class SafeLogging
 
     private static object? MaskValue(object? value) => value switch
     {
-        string s => MaskIpAddresses(s),
+        string s => Mask(s),
         IPAddress or EndPoint => MaskIpAddresses(value.ToString() ?? ""),
         _ => value,
     };
@@ -87,6 +92,9 @@ public static partial class SafeLogging
     // Not part of a longer dotted number ("1.2.3.4.5"); a full stop that ends a sentence is fine.
     [GeneratedRegex(@"(?<!\d|\d\.)((?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d)\.(?:25[0-5]|2[0-4]\d|1?\d?\d))\.(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")]
     private static partial Regex IPv4();
+
+    [GeneratedRegex(@"([?&](?:token|access_token|code)=)[^&\s""#]+", RegexOptions.IgnoreCase)]
+    private static partial Regex QuerySecret();
 
     [GeneratedRegex(@"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")]
     private static partial Regex IPv6();
@@ -115,7 +123,7 @@ public static partial class SafeLogging
             }
 
             ArgumentNullException.ThrowIfNull(formatter);
-            var message = MaskIpAddresses(formatter(state, exception));
+            var message = Mask(formatter(state, exception));
             var values = state is IReadOnlyList<KeyValuePair<string, object?>> list
                 ? list.Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Key == "{OriginalFormat}" ? kv.Value : MaskValue(kv.Value))).ToList()
                 : [];
