@@ -164,6 +164,15 @@ public static class AccessMatrix
         Page("GET", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
         Page("POST", "/verwaltung/mailberatung", null, _ => "/verwaltung/mailberatung", Admins),
         Page("GET", "/verwaltung/protokoll", null, _ => "/verwaltung/protokoll", Admins),
+        Page("GET", "/verwaltung/beratungsstelle", null, _ => "/verwaltung/beratungsstelle", Admins),
+        Page("POST", "/verwaltung/beratungsstelle", "Settings", _ => "/verwaltung/beratungsstelle?handler=Settings", Admins),
+        Page("POST", "/verwaltung/beratungsstelle", "Close", _ => "/verwaltung/beratungsstelle?handler=Close", Admins),
+        Page("POST", "/verwaltung/beratungsstelle", "Reopen", _ => "/verwaltung/beratungsstelle?handler=Reopen", Admins),
+        Page("GET", "/verwaltung/schliesstage", null, _ => "/verwaltung/schliesstage", Admins),
+        Page("POST", "/verwaltung/schliesstage", "Add", _ => "/verwaltung/schliesstage?handler=Add", Admins),
+        Page("POST", "/verwaltung/schliesstage", "Holidays", _ => "/verwaltung/schliesstage?handler=Holidays", Admins),
+        // No closing day with that id in the admin's agency: 404 (someone else's day answers the same).
+        Page("POST", "/verwaltung/schliesstage", "Remove", _ => $"/verwaltung/schliesstage?handler=Remove&id={Guid.Empty}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
         Page("GET", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
         Page("POST", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
     ];

@@ -37,6 +37,10 @@ public enum AuditAction
     AbsenceDeleted,
     RegularClientChanged,
     AgencyMailSettingsChanged,
+    AgencySettingsChanged,
+    AgencyClosedForNewRequests,
+    AgencyReopened,
+    AgencyClosingDaysChanged,
 }
 
 /// <summary>The kind of thing an entry is about; its id is in <see cref="AuditEntry.TargetId"/>.</summary>

@@ -16,6 +16,9 @@ public enum ChatVerdict
     /// <summary>The regular-clients toggle is on and this client is not one of them.</summary>
     OnlyRegularClients,
 
+    /// <summary>The counsellor's agency takes no new requests; conversations already open go on.</summary>
+    AgencyClosed,
+
     /// <summary>Chat mode "Nicht anwählbar".</summary>
     NotReachable,
 }

@@ -23,6 +23,30 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
         b.Property(x => x.InactiveClientDays).HasDefaultValue(RetentionRules.DefaultInactiveClientDays);
         b.Property(x => x.ClosedConversationDays).HasDefaultValue(RetentionRules.DefaultClosedConversationDays);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.FallbackCounsellorId).OnDelete(DeleteBehavior.SetNull);
+        b.ComplexProperty(x => x.Support, s =>
+        {
+            s.Property(p => p.Name).HasMaxLength(200);
+            s.Property(p => p.Phone).HasMaxLength(50);
+            s.Property(p => p.Hours).HasMaxLength(200);
+            s.Property(p => p.Email).HasMaxLength(256);
+            s.Property(p => p.Address).HasMaxLength(500);
+        });
+        b.Property(x => x.State).HasConversion<string>().HasMaxLength(30).HasDefaultValue(FederalState.Berlin);
+        b.Property(x => x.ClosedMessage).HasMaxLength(AgencyRules.MaxClosedMessageLength);
+        b.Ignore(x => x.IsClosedForNewRequests);
+        b.HasOne<Agency>().WithMany().HasForeignKey(x => x.ClosedPointerAgencyId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class AgencyClosingDayConfiguration : IEntityTypeConfiguration<AgencyClosingDay>
+{
+    public void Configure(EntityTypeBuilder<AgencyClosingDay> b)
+    {
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Label).HasMaxLength(AgencyRules.MaxClosingDayLabelLength);
+        // One entry per day; the slot planner reads an agency's days from today on.
+        b.HasIndex(x => new { x.AgencyId, x.Date }).IsUnique();
+        b.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -62,6 +62,9 @@ public static class BerlinTime
             : DateTimeText(startUtc) + Until + DateTimeText(endUtc);
     }
 
+    /// <summary>A calendar day: "Do, 24.12.2026" in German; "Thu, 24 Dec 2026" in English.</summary>
+    public static string DateText(DateOnly date) => Day(date.ToDateTime(TimeOnly.MinValue));
+
     /// <summary>ISO 8601 in UTC, for machine-readable &lt;time&gt; attributes and scripts.</summary>
     public static string Iso(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("o", CultureInfo.InvariantCulture);
 

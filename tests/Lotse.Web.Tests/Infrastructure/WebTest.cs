@@ -199,6 +199,14 @@ public abstract partial class WebTest(DatabaseKind kind) : IAsyncLifetime
     }
 
     /// <summary>Loads <paramref name="formPage"/> (default: the URL itself) for its antiforgery token, then posts the fields.</summary>
+    /// <summary>A form whose fields may repeat (a group of checkboxes), with the antiforgery token of <paramref name="formPage"/>.</summary>
+    protected static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string url, IEnumerable<KeyValuePair<string, string>> fields, string formPage)
+    {
+        var token = await AntiforgeryTokenAsync(http, formPage);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", token)]) };
+        return await http.SendAsync(request);
+    }
+
     protected static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string url, IDictionary<string, string> fields, string? formPage = null, IDictionary<string, string>? headers = null)
     {
         var token = await AntiforgeryTokenAsync(http, formPage ?? url.Split('?')[0]);

@@ -44,6 +44,7 @@ public static class DemoData
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
 
         var agency = new Agency(Guid.NewGuid(), "Beratungsstelle Lotsenhaus");
+        agency.SetSupport(new SupportContactDetails("Team Lotsenhaus", "030 555 12 34", "Montag bis Freitag 09:00–16:00 Uhr", "kontakt@lotsenhaus.example", "Lotsenweg 1, 10115 Berlin"), FederalState.Berlin);
         db.Agencies.Add(agency);
 
         var anna = await CounsellorAsync(users, db, agency, AnnaEmail, "Anna Berger", new AccountStatus(false, ChatMode.Online, MailMode.Unlimited, 10));

@@ -18,7 +18,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// response target after which an unanswered request shows as "überfällig". Only for the admin's own agency.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class MailSettingsModel(LotseDb db, CurrentUser user, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class MailSettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Choice(Guid Id, string Name);
 
@@ -90,15 +90,7 @@ public sealed class MailSettingsModel(LotseDb db, CurrentUser user, AuditLog aud
 
     private async Task<Domain.Agencies.Agency?> OwnAgencyAsync(CancellationToken cancellationToken)
     {
-        if (user.UserId is not { } userId)
-        {
-            return null;
-        }
-
-        var agency = await db.Agencies
-            .Where(a => db.AgencyMemberships.Any(m => m.UserId == userId && m.AgencyId == a.Id))
-            .OrderBy(a => a.Name)
-            .FirstOrDefaultAsync(cancellationToken);
+        var agency = await adminAgency.FindAsync(cancellationToken);
         if (agency is null)
         {
             return null;

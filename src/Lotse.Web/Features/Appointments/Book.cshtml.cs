@@ -3,6 +3,7 @@ using System.Globalization;
 using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -10,7 +11,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Features.Appointments;
 
@@ -22,7 +22,7 @@ public sealed class BookModel(
     CounsellorLookup lookup,
     BookAppointment book,
     TimeProvider clock,
-    IOptions<BookingOptions> options,
+    AgencyTermsLoader terms,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record DaySlots(DateOnly Day, IReadOnlyList<Slot> Slots);
@@ -89,6 +89,9 @@ public sealed class BookModel(
                 return LocalRedirect("/meine-termine");
             case BookingRefusal.UnknownCounsellor:
                 return NotFound();
+            case BookingRefusal.AgencyClosed:
+                ModelState.AddModelError(string.Empty, t["Die Beratungsstelle nimmt zurzeit keine neuen Anfragen an."]);
+                break;
             case BookingRefusal.BookingDisabled:
                 ModelState.AddModelError(string.Empty, t["Bei {0} ist gerade keine Terminbuchung möglich.", Counsellor.DisplayName]);
                 break;
@@ -120,7 +123,7 @@ public sealed class BookModel(
         }
 
         Counsellor = view;
-        if (!view.Availability.CanBook)
+        if (!view.Availability.CanBook || view.Closure is not null)
         {
             return true;
         }
@@ -129,7 +132,7 @@ public sealed class BookModel(
         var slotMinutes = await db.Counsellors.AsNoTracking().Where(c => c.Id == counsellorId).Select(c => c.SlotMinutes).SingleAsync(cancellationToken);
         var calendar = await CalendarLoader.LoadAsync(db, counsellorId, now, cancellationToken);
         Channels = calendar.Hours.Select(h => h.Channel).Distinct().Order().ToList();
-        var slots = SlotPlanner.FreeSlots(calendar, options.Value.RulesFor(slotMinutes), BerlinTime.Zone, now, Channel);
+        var slots = SlotPlanner.FreeSlots(calendar, (await terms.ForCounsellorAsync(counsellorId, cancellationToken)).RulesFor(slotMinutes), BerlinTime.Zone, now, Channel);
         Days = slots
             .GroupBy(s => DateOnly.FromDateTime(BerlinTime.ToLocal(s.StartUtc)))
             .Select(g => new DaySlots(g.Key, g.ToList()))

@@ -7,7 +7,6 @@ using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Features.Appointments;
 
@@ -18,6 +17,9 @@ public enum BookingRefusal
 
     /// <summary>The account status does not allow booking (toggle on).</summary>
     BookingDisabled,
+
+    /// <summary>The counsellor's agency takes no new requests (issue 8).</summary>
+    AgencyClosed,
 
     /// <summary>"Termin ist nicht mehr frei": taken, in the past, too soon, outside booking hours or in an absence.</summary>
     SlotNotFree,
@@ -30,7 +32,7 @@ public sealed record BookingOutcome(Guid? AppointmentId, bool Confirmed, Booking
 /// slot against the calendar as it is now; the unique index on active (counsellor, start) is the last word,
 /// so however many requests arrive at once, one wins and the others hear that the slot is no longer free.
 /// </summary>
-public sealed class BookAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, IOptions<BookingOptions> options)
+public sealed class BookAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, AgencyAdmin.AgencyTermsLoader terms)
 {
     public async Task<BookingOutcome> BookAsync(Guid clientId, Guid counsellorId, DateTime startUtc, AppointmentChannel channel, string? topic, CancellationToken cancellationToken)
     {
@@ -75,7 +77,13 @@ public sealed class BookAppointment(LotseDb db, TimeProvider clock, Notification
             return new BookingOutcome(null, false, BookingRefusal.BookingDisabled);
         }
 
-        var rules = options.Value.RulesFor(counsellor);
+        var agencyTerms = await terms.ForCounsellorAsync(counsellorId, cancellationToken);
+        if (agencyTerms.Closure is not null)
+        {
+            return new BookingOutcome(null, false, BookingRefusal.AgencyClosed);
+        }
+
+        var rules = agencyTerms.RulesFor(counsellor.SlotMinutes);
         var slot = new Slot(startUtc, startUtc.AddMinutes(rules.SlotMinutes), channel);
         if (!SlotPlanner.IsBookable(slot, calendar, rules, BerlinTime.Zone, now))
         {

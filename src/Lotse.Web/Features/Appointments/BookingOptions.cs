@@ -1,9 +1,9 @@
-using Lotse.Domain.Appointments;
-using Lotse.Domain.Accounts;
-
 namespace Lotse.Web.Features.Appointments;
 
-/// <summary>Installation-wide booking rules (configuration section "Booking"); agencies get their own later.</summary>
+/// <summary>
+/// Installation-wide booking rules (configuration section "Booking"); an agency may set its own minimum notice and
+/// cancel cut-off (<see cref="AgencyAdmin.AgencyTermsLoader"/>).
+/// </summary>
 public sealed class BookingOptions
 {
     public int MinimumNoticeHours { get; set; } = 12;
@@ -11,15 +11,4 @@ public sealed class BookingOptions
     public int CancelCutoffHours { get; set; } = 24;
 
     public int WeeksAhead { get; set; } = 6;
-
-    public TimeSpan CancelCutoff => TimeSpan.FromHours(CancelCutoffHours);
-
-    public BookingRules RulesFor(Counsellor counsellor)
-    {
-        ArgumentNullException.ThrowIfNull(counsellor);
-        return RulesFor(counsellor.SlotMinutes);
-    }
-
-    public BookingRules RulesFor(int slotMinutes) =>
-        new(slotMinutes, TimeSpan.FromHours(MinimumNoticeHours), WeeksAhead, CancelCutoff);
 }

@@ -21,6 +21,15 @@ public static class CalendarLoader
             .Where(b => b.CounsellorId == counsellorId && b.Date >= today)
             .Select(b => new DayBlock(b.Date, b.From, b.To))
             .ToListAsync(cancellationToken);
+        // The agency's closing days (public holidays, its own days) block whole days (issue 8).
+        if (await Mail.MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken) is { } agencyId)
+        {
+            blocks.AddRange(await db.AgencyClosingDays.AsNoTracking()
+                .Where(d => d.AgencyId == agencyId && d.Date >= today)
+                .Select(d => new DayBlock(d.Date, null, null))
+                .ToListAsync(cancellationToken));
+        }
+
         var absences = await db.Absences.AsNoTracking()
             .Where(a => a.CounsellorId == counsellorId && a.EndUtc > now)
             .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))

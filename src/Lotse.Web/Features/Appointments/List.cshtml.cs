@@ -9,13 +9,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Features.Appointments;
 
 /// <summary>The counsellor's appointments with filters: requested (to confirm or decline), confirmed, past, cancelled.</summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
+public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, AgencyAdmin.AgencyTermsLoader terms, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
 {
     public static readonly string[] Filters = ["angefragt", "bestaetigt", "vergangen", "abgesagt"];
 
@@ -111,7 +110,7 @@ public sealed class ListModel(LotseDb db, CounsellorLookup lookup, ManageAppoint
             "abgesagt" => ended.OrderByDescending(a => a.StartUtc),
             _ => requested.OrderBy(a => a.StartUtc),
         };
-        var cutoff = options.Value.CancelCutoff;
+        var cutoff = (await terms.ForCounsellorAsync(counsellorId, cancellationToken)).CancelCutoff;
         var rows = await (
                 from a in query.Take(200)
                 join c in db.Clients.AsNoTracking() on a.ClientId equals c.Id

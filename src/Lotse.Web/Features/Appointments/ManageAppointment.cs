@@ -4,7 +4,6 @@ using Lotse.Web.Data;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Features.Appointments;
 
@@ -24,7 +23,7 @@ public enum ManageRefusal
 }
 
 /// <summary>Confirm, decline and cancel; each tells the other side through the notification outbox.</summary>
-public sealed class ManageAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, IOptions<BookingOptions> options)
+public sealed class ManageAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, AgencyAdmin.AgencyTermsLoader terms)
 {
     public Task<ManageRefusal?> ConfirmAsync(Guid counsellorId, Guid appointmentId, CancellationToken cancellationToken) =>
         ChangeAsync(a => a.CounsellorId == counsellorId && a.Id == appointmentId, a =>
@@ -50,10 +49,15 @@ public sealed class ManageAppointment(LotseDb db, TimeProvider clock, Notificati
             return null;
         }, NotificationKind.AppointmentDeclined, AppointmentParty.Client, cancellationToken);
 
-    /// <summary>Either side cancels, up to the cut-off; the other side is told.</summary>
-    public Task<ManageRefusal?> CancelAsync(AppointmentParty by, Guid partyId, Guid appointmentId, CancellationToken cancellationToken) =>
-        ChangeAsync(
-            a => a.Id == appointmentId && (by == AppointmentParty.Counsellor ? a.CounsellorId == partyId : a.ClientId == partyId),
+    /// <summary>Either side cancels, up to the cut-off of the counsellor's agency; the other side is told.</summary>
+    public async Task<ManageRefusal?> CancelAsync(AppointmentParty by, Guid partyId, Guid appointmentId, CancellationToken cancellationToken)
+    {
+        System.Linq.Expressions.Expression<Func<Appointment, bool>> owned =
+            a => a.Id == appointmentId && (by == AppointmentParty.Counsellor ? a.CounsellorId == partyId : a.ClientId == partyId);
+        var counsellorId = await db.Appointments.AsNoTracking().Where(owned).Select(a => (Guid?)a.CounsellorId).SingleOrDefaultAsync(cancellationToken);
+        var cutoff = counsellorId is { } id ? (await terms.ForCounsellorAsync(id, cancellationToken)).CancelCutoff : TimeSpan.Zero;
+        return await ChangeAsync(
+            owned,
             a =>
             {
                 if (!a.IsActive)
@@ -61,7 +65,7 @@ public sealed class ManageAppointment(LotseDb db, TimeProvider clock, Notificati
                     return ManageRefusal.WrongState;
                 }
 
-                if (!SlotPlanner.CanCancel(a, options.Value.CancelCutoff, clock.GetUtcNow().UtcDateTime))
+                if (!SlotPlanner.CanCancel(a, cutoff, clock.GetUtcNow().UtcDateTime))
                 {
                     return ManageRefusal.PastCutoff;
                 }
@@ -72,6 +76,7 @@ public sealed class ManageAppointment(LotseDb db, TimeProvider clock, Notificati
             NotificationKind.AppointmentCancelled,
             by == AppointmentParty.Counsellor ? AppointmentParty.Client : AppointmentParty.Counsellor,
             cancellationToken);
+    }
 
     private async Task<ManageRefusal?> ChangeAsync(
         System.Linq.Expressions.Expression<Func<Appointment, bool>> owned,

@@ -8,13 +8,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Features.Appointments;
 
 /// <summary>"Meine Termine": the client's own appointments, upcoming first; cancel up to the cut-off.</summary>
 [Authorize(Roles = Roles.Client)]
-public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, IOptions<BookingOptions> options, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
+public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppointment manage, TimeProvider clock, AgencyAdmin.AgencyTermsLoader terms, IStringLocalizer<SharedResource> t, CounsellingContent content) : PageModel
 {
     public sealed record Row(Guid Id, DateTime StartUtc, DateTime EndUtc, AppointmentChannel Channel, AppointmentStatus Status, string CounsellorName, string? DeclineReason, AppointmentParty? CancelledBy, bool CanCancel);
 
@@ -68,11 +67,14 @@ public sealed class MineModel(LotseDb db, CounsellorLookup lookup, ManageAppoint
                 join c in db.Counsellors.AsNoTracking() on a.CounsellorId equals c.Id
                 where a.ClientId == clientId
                 orderby a.StartUtc
-                select new { a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, c.DisplayName, a.DeclineReason, a.CancelledBy })
+                select new { a.Id, a.CounsellorId, a.StartUtc, a.EndUtc, a.Channel, a.Status, c.DisplayName, a.DeclineReason, a.CancelledBy })
             .ToListAsync(cancellationToken);
-        var cutoff = options.Value.CancelCutoff;
+        // Each counsellor's agency sets its own cut-off; only upcoming appointments need one.
+        var cutoffs = (await terms.ForCounsellorsAsync(rows.Where(a => a.EndUtc > now).Select(a => a.CounsellorId), cancellationToken))
+            .ToDictionary(p => p.Key, p => p.Value.CancelCutoff);
         var all = rows.Select(a => new Row(a.Id, a.StartUtc, a.EndUtc, a.Channel, a.Status, a.DisplayName, content.RevealOrNull(a.DeclineReason), a.CancelledBy,
-            a.Status is AppointmentStatus.Requested or AppointmentStatus.Confirmed && now <= a.StartUtc - cutoff)).ToList();
+            a.Status is AppointmentStatus.Requested or AppointmentStatus.Confirmed
+            && cutoffs.TryGetValue(a.CounsellorId, out var cutoff) && now <= a.StartUtc - cutoff)).ToList();
         Upcoming = all.Where(a => a.EndUtc > now).ToList();
         Past = all.Where(a => a.EndUtc <= now).Reverse().ToList();
     }

@@ -259,6 +259,10 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
         AuditAction.AbsenceDeleted => t["Abwesenheit gelöscht"],
         AuditAction.RegularClientChanged => t["Stammklient:in geändert"],
         AuditAction.AgencyMailSettingsChanged => t["Mailberatung der Beratungsstelle geändert"],
+        AuditAction.AgencySettingsChanged => t["Einstellungen der Beratungsstelle geändert"],
+        AuditAction.AgencyClosedForNewRequests => t["Beratungsstelle für neue Anfragen geschlossen"],
+        AuditAction.AgencyReopened => t["Beratungsstelle wieder geöffnet"],
+        AuditAction.AgencyClosingDaysChanged => t["Schließtage geändert"],
         _ => action.ToString(),
     };
 

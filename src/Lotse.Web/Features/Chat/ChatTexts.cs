@@ -50,6 +50,16 @@ public sealed class ChatTexts(IStringLocalizer<SharedResource> t)
         ArgumentNullException.ThrowIfNull(view);
         var a = view.Availability;
         var name = view.DisplayName;
+        if (verdict == ChatVerdict.AgencyClosed && view.Closure is { } closure)
+        {
+            return new ChatRefusalText(
+                t["Die Beratungsstelle {0} nimmt zurzeit keine neuen Anfragen an.", closure.AgencyName],
+                closure.Message,
+                [closure.PointerAgencyName is { } pointer ? t["Bitte wenden Sie sich an: {0}.", pointer] : t["Bitte wenden Sie sich an eine andere Beratungsstelle."]],
+                false,
+                false);
+        }
+
         string reason = verdict switch
         {
             ChatVerdict.Absent when a.Absence is { } absence => t["{0} ist bis {1} abwesend. Ein Chat ist bis dahin nicht möglich.", name, BerlinTime.DateTimeText(absence.EndUtc)],

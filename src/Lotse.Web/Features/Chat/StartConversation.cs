@@ -51,6 +51,12 @@ public sealed class StartConversation(LotseDb db, LoadClientAvailability availab
             return new ConversationStarted(existing, IsNew: false);
         }
 
+        // An agency closed for new requests keeps its open chats (above) but starts no new one.
+        if (view.Closure is not null)
+        {
+            return new StartRefused(ChatVerdict.AgencyClosed, view);
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var conversation = new Conversation(Guid.NewGuid(), counsellorId, clientId, now);
         db.Conversations.Add(conversation);

@@ -1,18 +1,20 @@
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Chat;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Counsellors;
 
-public sealed record CounsellorAvailabilityView(Guid CounsellorId, string DisplayName, ClientAvailability Availability, bool IsRegularClient);
+/// <param name="Closure">Set while the counsellor's agency takes no new requests (existing conversations go on).</param>
+public sealed record CounsellorAvailabilityView(Guid CounsellorId, string DisplayName, ClientAvailability Availability, bool IsRegularClient, AgencyClosure? Closure = null);
 
 /// <summary>
 /// Loads what one viewer may do with one counsellor, decided by <see cref="Availability.For"/>.
 /// Chat (issue 5): with <paramref name="presence"/> registered (AddChat), "shown online" also needs an open chat
 /// connection of the counsellor, so nobody is shown online who cannot answer now; without it the status alone decides.
 /// </summary>
-public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, TimeProvider clock, IChatPresence? presence = null)
+public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, AgencyTermsLoader terms, TimeProvider clock, IChatPresence? presence = null)
 {
     /// <summary>For the signed-in viewer (a client, or anyone else, who is then treated as a non-regular client).</summary>
     public async Task<CounsellorAvailabilityView?> LoadAsync(Guid counsellorId, CancellationToken cancellationToken) =>
@@ -47,6 +49,13 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
             availability = availability with { ShownOnline = false };
         }
 
-        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular);
+        var closure = (await terms.ForCounsellorAsync(counsellor.Id, cancellationToken)).Closure;
+        if (closure is not null)
+        {
+            // No new request on any channel; a chat already open goes on (starting one is refused in StartConversation).
+            availability = availability with { CanBook = false, CanSendMailRequest = false };
+        }
+
+        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular, closure);
     }
 }

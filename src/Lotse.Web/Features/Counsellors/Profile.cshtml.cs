@@ -9,9 +9,12 @@ namespace Lotse.Web.Features.Counsellors;
 /// The page refreshes its availability part live (SignalR) and at the next absence change (timer).
 /// </summary>
 [AllowAnonymous]
-public sealed class ProfileModel(LoadClientAvailability load) : PageModel
+public sealed class ProfileModel(LoadClientAvailability load, AgencyAdmin.AgencyContacts contacts) : PageModel
 {
     public CounsellorAvailabilityView View { get; private set; } = null!;
+
+    /// <summary>The support contact of the counsellor's agency, when it set one.</summary>
+    public AgencyAdmin.AgencyContact? Contact { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -22,6 +25,7 @@ public sealed class ProfileModel(LoadClientAvailability load) : PageModel
         }
 
         View = view;
+        Contact = await contacts.ForCounsellorAsync(id, cancellationToken);
         return Page();
     }
 

@@ -1,6 +1,7 @@
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Counsellors;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +12,7 @@ namespace Lotse.Web.Features.Mail;
 
 /// <summary>A client writes a new mail request, to a counsellor (?berater=) or to a counselling centre (?stelle=).</summary>
 [Authorize(Roles = Roles.Client)]
-public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability, MailAccess access, SendMailRequest send, MailTexts texts) : PageModel
+public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability, AgencyTermsLoader terms, MailAccess access, SendMailRequest send, MailTexts texts) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "berater")]
     public Guid? CounsellorId { get; set; }
@@ -25,6 +26,9 @@ public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability
     public string AddresseeName { get; private set; } = "";
 
     public CounsellorAvailabilityView? Counsellor { get; private set; }
+
+    /// <summary>Set while the addressed agency (or the counsellor's) takes no new requests: no form, its message instead.</summary>
+    public AgencyClosure? Closure { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +73,15 @@ public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability
             case MailRequestNotReachable:
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
+            case MailAgencyClosed:
+                // Closed between showing the form and sending it: the page now shows why, and what was typed stays.
+                if (Closure is null)
+                {
+                    await LoadAddresseeAsync(cancellationToken);
+                }
+
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return Page();
             default:
                 return NotFound();
         }
@@ -80,11 +93,18 @@ public sealed class NewMailModel(LotseDb db, LoadClientAvailability availability
         {
             Counsellor = await availability.LoadAsync(counsellorId, cancellationToken);
             AddresseeName = Counsellor?.DisplayName ?? "";
+            Closure = Counsellor?.Closure;
             return Counsellor is not null;
         }
 
         AddresseeName = await db.Agencies.AsNoTracking().Where(a => a.Id == AgencyId).Select(a => a.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-        return AddresseeName.Length > 0;
+        if (AddresseeName.Length == 0)
+        {
+            return false;
+        }
+
+        Closure = (await terms.ForAgencyAsync(AgencyId!.Value, cancellationToken)).Closure;
+        return true;
     }
 
     public sealed class MailRequestForm

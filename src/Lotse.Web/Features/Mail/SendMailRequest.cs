@@ -22,6 +22,9 @@ public sealed record MailRequestNotReachable : MailRequestResult;
 
 public sealed record MailAddresseeNotFound : MailRequestResult;
 
+/// <summary>The agency takes no new requests (issue 8); nothing was stored.</summary>
+public sealed record MailAgencyClosed : MailRequestResult;
+
 /// <summary>
 /// A client's new mail request. One transaction locks the counsellors routing weighs (the addressed one, or every
 /// counsellor of the agency, in id order), counts their open requests as they are now, asks <see cref="MailRouter"/>,
@@ -99,7 +102,15 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
             return new MailAddresseeNotFound();
         }
 
-        var agencyFallbackId = await db.Agencies.AsNoTracking().Where(a => a.Id == agency).Select(a => a.FallbackCounsellorId).SingleAsync(cancellationToken);
+        var settings = await db.Agencies.AsNoTracking().Where(a => a.Id == agency)
+            .Select(a => new { a.FallbackCounsellorId, Closed = a.ClosedForNewRequestsUtc != null })
+            .SingleAsync(cancellationToken);
+        if (settings.Closed)
+        {
+            return new MailAgencyClosed();
+        }
+
+        var agencyFallbackId = settings.FallbackCounsellorId;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
 

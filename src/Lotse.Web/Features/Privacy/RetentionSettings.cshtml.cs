@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Privacy;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
+using Lotse.Web.Features.AgencyAdmin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -15,7 +16,7 @@ namespace Lotse.Web.Features.Privacy;
 /// deleted (<see cref="RetentionRules"/> has the bounds). Only for the admin's own agency.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class RetentionSettingsModel(LotseDb db, CurrentUser user, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class RetentionSettingsModel(LotseDb db, AdminAgency adminAgency, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]
     public RetentionInput Input { get; set; } = new();
@@ -58,15 +59,7 @@ public sealed class RetentionSettingsModel(LotseDb db, CurrentUser user, IString
 
     private async Task<Domain.Agencies.Agency?> OwnAgencyAsync(CancellationToken cancellationToken)
     {
-        if (user.UserId is not { } userId)
-        {
-            return null;
-        }
-
-        var agency = await db.Agencies
-            .Where(a => db.AgencyMemberships.Any(m => m.UserId == userId && m.AgencyId == a.Id))
-            .OrderBy(a => a.Name)
-            .FirstOrDefaultAsync(cancellationToken);
+        var agency = await adminAgency.FindAsync(cancellationToken);
         AgencyName = agency?.Name ?? "";
         return agency;
     }
