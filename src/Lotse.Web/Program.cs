@@ -5,6 +5,7 @@ using Lotse.Web.Features.Appointments;
 using Lotse.Web.Features.Chat;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
@@ -31,6 +32,7 @@ builder.AddChat();
 builder.AddMail();
 builder.AddAudit();
 builder.AddPrivacy();
+builder.AddCounsellorAdmin();
 
 var app = builder.Build();
 

@@ -61,6 +61,15 @@ public sealed class CounsellorInvitation
 
     public bool IsUsableAt(DateTime nowUtc) => UsedUtc is null && nowUtc < ExpiresUtc;
 
+    /// <summary>A new invitation to the same address replaces this one: its link stops working now.</summary>
+    public void Withdraw(DateTime nowUtc)
+    {
+        if (IsUsableAt(nowUtc))
+        {
+            ExpiresUtc = nowUtc;
+        }
+    }
+
     /// <summary>Spends the link for the counsellor made from it; a used or expired link cannot be spent.</summary>
     public void Accept(Guid counsellorId, DateTime nowUtc)
     {

@@ -26,6 +26,8 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
 
     public DbSet<AgencyMembership> AgencyMemberships => Set<AgencyMembership>();
 
+    public DbSet<CounsellorInvitation> CounsellorInvitations => Set<CounsellorInvitation>();
+
     public DbSet<Counsellor> Counsellors => Set<Counsellor>();
 
     public DbSet<Client> Clients => Set<Client>();

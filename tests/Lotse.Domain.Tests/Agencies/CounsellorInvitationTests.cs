@@ -41,4 +41,15 @@ public sealed class CounsellorInvitationTests
         Assert.Throws<InvalidOperationException>(() => invitation.Accept(Guid.NewGuid(), Now.AddDays(8)));
         Assert.Null(invitation.UsedUtc);
     }
+
+    [Fact]
+    public void Withdraw_Pending_LinkStopsWorking()
+    {
+        var invitation = Invitation();
+
+        invitation.Withdraw(Now.AddHours(1));
+
+        Assert.False(invitation.IsUsableAt(Now.AddHours(1)));
+        Assert.Throws<InvalidOperationException>(() => invitation.Accept(Guid.NewGuid(), Now.AddHours(1)));
+    }
 }
