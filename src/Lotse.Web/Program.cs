@@ -6,6 +6,7 @@ using Lotse.Web.Features.Chat;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
@@ -33,6 +34,7 @@ builder.AddChat();
 builder.AddMail();
 builder.AddAudit();
 builder.AddPrivacy();
+builder.AddCounsellorAdmin();
 
 var app = builder.Build();
 

@@ -175,6 +175,22 @@ public static class AccessMatrix
         Page("POST", "/verwaltung/schliesstage", "Remove", _ => $"/verwaltung/schliesstage?handler=Remove&id={Guid.Empty}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
         Page("GET", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
         Page("POST", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
+
+        // Counsellor administration (issue 8). The posts carry no fields: each is refused with 400 before it changes
+        // anything (no role chosen, no confirmation, no appointment), so the rows after them find counsellor A as before.
+        Page("GET", "/verwaltung/berater", null, _ => "/verwaltung/berater", Admins),
+        Page("GET", "/verwaltung/berater/einladen", null, _ => "/verwaltung/berater/einladen", Admins),
+        Page("POST", "/verwaltung/berater/einladen", null, _ => "/verwaltung/berater/einladen", Admins),
+        Page("GET", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorA}", Admins),
+        Page("GET", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorA}", Admins),
+        Page("POST", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/berater/{id:guid}", "Disable", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Disable", Admins),
+        Page("POST", "/verwaltung/berater/{id:guid}", "Disable", r => $"/verwaltung/berater/{r.CounsellorB}?handler=Disable", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/berater/{id:guid}", "Enable", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Enable", Admins),
+        Page("POST", "/verwaltung/berater/{id:guid}", "Reassign", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Reassign&appointmentId={r.AppointmentId}", Admins),
+        Page("GET", "/einladung", null, _ => "/einladung?token=unbekannt", Public),
+        Page("POST", "/einladung", null, _ => "/einladung", Public),
     ];
 
     /// <summary>Hub methods of client A and counsellor A's conversation; anyone else is refused.</summary>

@@ -34,6 +34,22 @@ public sealed class Counsellor
 
     public const int DefaultSlotMinutes = 50;
 
+    /// <summary>Longest display name (the column holds 200; clients see it in lists and headings).</summary>
+    public const int MaxDisplayNameLength = 100;
+
+    /// <summary>The agency admin changes the name clients and colleagues see.</summary>
+    public void Rename(string displayName)
+    {
+        ArgumentNullException.ThrowIfNull(displayName);
+        var name = displayName.Trim();
+        if (name.Length is 0 or > MaxDisplayNameLength)
+        {
+            throw new ArgumentException($"A display name has 1 to {MaxDisplayNameLength} characters.", nameof(displayName));
+        }
+
+        DisplayName = name;
+    }
+
     /// <summary>Length of one bookable slot, in minutes (15 to 240).</summary>
     public int SlotMinutes { get; private set; } = DefaultSlotMinutes;
 

@@ -110,6 +110,33 @@ public sealed class Appointment
         Sequence++;
     }
 
+    /// <summary>
+    /// Moves a future, active appointment to another counsellor (the first one's account was disabled). It becomes a
+    /// request again, which the new counsellor confirms or declines; the reminder is due again for the new pair.
+    /// </summary>
+    public void Reassign(Guid counsellorId, DateTime nowUtc)
+    {
+        if (!IsActive)
+        {
+            throw new InvalidOperationException($"An appointment in state {Status} cannot be reassigned.");
+        }
+
+        if (StartUtc <= nowUtc)
+        {
+            throw new InvalidOperationException("Only a future appointment can be reassigned.");
+        }
+
+        if (counsellorId == CounsellorId)
+        {
+            throw new ArgumentException("The appointment already belongs to this counsellor.", nameof(counsellorId));
+        }
+
+        CounsellorId = counsellorId;
+        Status = AppointmentStatus.Requested;
+        ReminderSentUtc = null;
+        Sequence++;
+    }
+
     public void MarkReminderSent(DateTime nowUtc) => ReminderSentUtc = nowUtc;
 
     private void Move(AppointmentStatus from, AppointmentStatus to)

@@ -41,6 +41,15 @@ public enum AuditAction
     AgencyClosedForNewRequests,
     AgencyReopened,
     AgencyClosingDaysChanged,
+
+    // Counsellor administration (issue 8)
+    CounsellorInvited,
+    CounsellorInvitationAccepted,
+    CounsellorRenamed,
+    CounsellorDisabled,
+    CounsellorEnabled,
+    MailRequestHandedOver,
+    AppointmentReassigned,
 }
 
 /// <summary>The kind of thing an entry is about; its id is in <see cref="AuditEntry.TargetId"/>.</summary>
@@ -53,6 +62,8 @@ public enum AuditTargetType
     Conversation,
     Absence,
     Client,
+    Appointment,
+    Invitation,
 }
 
 /// <summary>The thing an entry is about: a type and an id, never a name or a text.</summary>

@@ -45,6 +45,9 @@ public enum RouteReason
 
     /// <summary>A request to the agency that none of its counsellors takes now.</summary>
     NobodyFree,
+
+    /// <summary>Handed over: the counsellor's account was disabled while the request was open.</summary>
+    CounsellorDisabled,
 }
 
 /// <summary>Why a forwarded request did not reach a fallback counsellor and waits in the queue.</summary>
@@ -109,6 +112,18 @@ public static class MailRouter
         return request.CounsellorId is { } addressed
             ? ToCounsellor(request, Load(loads, addressed), loads, now)
             : ToAgency(request, loads, now);
+    }
+
+    /// <summary>
+    /// Where an open request of a counsellor whose account is disabled goes: to the agency's fallback counsellor (one hop,
+    /// whatever their own mail setting, as for any forwarded request) unless that is the disabled person or absent, else
+    /// to the agency's queue. The disabled person's personal fallback is not asked: the agency decides about its staff.
+    /// </summary>
+    /// <param name="loads">Must hold the agency fallback's load when one is named.</param>
+    public static RoutingDecision HandOver(Guid disabledCounsellorId, Guid? agencyFallbackId, IReadOnlyCollection<CounsellorLoad> loads, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(loads);
+        return Forward(disabledCounsellorId, RouteReason.CounsellorDisabled, null, agencyFallbackId, loads, now);
     }
 
     /// <summary>Whether the counsellor takes a new request themselves, and if not, why.</summary>

@@ -158,6 +158,32 @@ public sealed class MailThread
         Version++;
     }
 
+    /// <summary>
+    /// An open request leaves its counsellor (their account was disabled) for the decision of
+    /// <see cref="MailRouter.HandOver"/>: another counsellor or the agency's queue. Its messages and state stay.
+    /// </summary>
+    public void HandOver(RoutingDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (!IsOpenRequest)
+        {
+            throw new InvalidOperationException("Only an open request of a counsellor is handed over.");
+        }
+
+        if (decision.ForwardedFromId != CounsellorId || decision.CounsellorId == CounsellorId)
+        {
+            throw new ArgumentException("A hand-over goes from the thread's counsellor to someone else.", nameof(decision));
+        }
+
+        CounsellorId = decision.CounsellorId;
+        RouteKind = decision.Kind;
+        RouteReason = decision.Reason;
+        QueueCause = decision.QueueCause;
+        ForwardedFromId = decision.ForwardedFromId;
+        TakenUtc = null;
+        Version++;
+    }
+
     public void Close(DateTime nowUtc)
     {
         if (IsClosed)

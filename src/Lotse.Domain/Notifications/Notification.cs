@@ -17,6 +17,9 @@ public enum NotificationKind
 
     /// <summary>A new message in a mail counselling thread ("Sie haben eine neue Nachricht").</summary>
     NewMailMessage,
+
+    /// <summary>An appointment moved to another counsellor (the first one's account was disabled), who confirms it anew.</summary>
+    AppointmentReassigned,
 }
 
 public enum EmailState

@@ -248,3 +248,18 @@ internal sealed class MailMessageConfiguration : IEntityTypeConfiguration<MailMe
         b.HasOne<MailThread>().WithMany().HasForeignKey(x => x.ThreadId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CounsellorInvitationConfiguration : IEntityTypeConfiguration<CounsellorInvitation>
+{
+    public void Configure(EntityTypeBuilder<CounsellorInvitation> b)
+    {
+        b.HasKey(x => x.Id);
+        b.HasIndex(x => x.TokenHash).IsUnique();
+        b.HasIndex(x => new { x.AgencyId, x.CreatedUtc });
+        b.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Email).HasMaxLength(CounsellorInvitation.MaxEmailLength);
+        b.Property(x => x.DisplayName).HasMaxLength(CounsellorInvitation.MaxNameLength);
+        b.Property(x => x.TokenHash).HasMaxLength(64);
+        b.Property(x => x.InvitedByUserId).HasMaxLength(450);
+    }
+}

@@ -27,6 +27,7 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
     public DbSet<AgencyMembership> AgencyMemberships => Set<AgencyMembership>();
 
     public DbSet<AgencyClosingDay> AgencyClosingDays => Set<AgencyClosingDay>();
+    public DbSet<CounsellorInvitation> CounsellorInvitations => Set<CounsellorInvitation>();
 
     public DbSet<Counsellor> Counsellors => Set<Counsellor>();
 

@@ -24,6 +24,9 @@ public sealed class LotseServer : IAsyncLifetime, IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>Where this app drops its e-mails as .eml files (the invitation link is read from there).</summary>
+    public string MailFolder => _app?.MailFolder ?? throw new InvalidOperationException("The server is not running.");
+
     /// <summary>The app's services (database, clock): what the sign-in helper needs to answer the second step.</summary>
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("The server is not running.");
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Mail;
@@ -53,7 +54,15 @@ public sealed class MailSettingsModel(LotseDb db, AdminAgency adminAgency, Audit
 
         if (Input.FallbackCounsellorId is { } chosen && Counsellors.All(c => c.Id != chosen))
         {
-            ModelState.AddModelError("Input.FallbackCounsellorId", t["Bitte wählen Sie eine Berater:in Ihrer Beratungsstelle."]);
+            // A disabled counsellor of the agency (issue 8) is named as such; anyone else is simply not on the list.
+            var disabled = await db.Counsellors.AsNoTracking()
+                .Where(c => c.Id == chosen && db.AgencyMemberships.Any(m => m.UserId == c.UserId && m.AgencyId == agency.Id))
+                .Where(c => !db.Counsellors.Active(db).Any(a => a.Id == c.Id))
+                .Select(c => c.DisplayName)
+                .FirstOrDefaultAsync(cancellationToken);
+            ModelState.AddModelError("Input.FallbackCounsellorId", disabled is null
+                ? t["Bitte wählen Sie eine Berater:in Ihrer Beratungsstelle."]
+                : t["„{0}“ ist deaktiviert und kann nicht Fallback-Berater:in sein.", disabled]);
         }
 
         if (!ModelState.IsValid)

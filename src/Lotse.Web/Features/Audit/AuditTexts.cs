@@ -102,6 +102,7 @@ public static class AuditTexts
         RouteReason.CapacityFull => "Höchstzahl erreicht",
         RouteReason.Absent => "abwesend",
         RouteReason.NobodyFree => "niemand frei",
+        RouteReason.CounsellorDisabled => "Berater:in deaktiviert",
         _ => reason.ToString(),
     };
 }

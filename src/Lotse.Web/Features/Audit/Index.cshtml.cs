@@ -226,6 +226,8 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
             AuditTargetType.Conversation => t["Chat"].Value,
             AuditTargetType.Absence => t["Abwesenheit"].Value,
             AuditTargetType.Client => t["Ratsuchende Person"].Value,
+            AuditTargetType.Appointment => t["Termin"].Value,
+            AuditTargetType.Invitation => t["Einladung"].Value,
             _ => entry.TargetType.ToString(),
         };
         // The first part of the id tells entries about the same thing apart without filling a phone's screen.
@@ -263,6 +265,13 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
         AuditAction.AgencyClosedForNewRequests => t["Beratungsstelle für neue Anfragen geschlossen"],
         AuditAction.AgencyReopened => t["Beratungsstelle wieder geöffnet"],
         AuditAction.AgencyClosingDaysChanged => t["Schließtage geändert"],
+        AuditAction.CounsellorInvited => t["Berater:in eingeladen"],
+        AuditAction.CounsellorInvitationAccepted => t["Einladung angenommen"],
+        AuditAction.CounsellorRenamed => t["Name einer Berater:in geändert"],
+        AuditAction.CounsellorDisabled => t["Zugang deaktiviert"],
+        AuditAction.CounsellorEnabled => t["Zugang wieder aktiviert"],
+        AuditAction.MailRequestHandedOver => t["Mailanfrage übergeben"],
+        AuditAction.AppointmentReassigned => t["Termin übertragen"],
         _ => action.ToString(),
     };
 

@@ -1,4 +1,5 @@
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ public sealed class IndexModel(LotseDb db) : PageModel
         var rows = await (
                 from m in db.AgencyMemberships.AsNoTracking()
                 join a in db.Agencies.AsNoTracking() on m.AgencyId equals a.Id
-                join c in db.Counsellors.AsNoTracking() on m.UserId equals c.UserId
+                join c in db.Counsellors.AsNoTracking().Active(db) on m.UserId equals c.UserId
                 select new { AgencyId = a.Id, AgencyName = a.Name, c.Id, c.DisplayName })
             .ToListAsync(cancellationToken);
         Agencies = rows

@@ -1,6 +1,7 @@
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
 using Lotse.Web.Features.AgencyAdmin;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Chat;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,6 +27,7 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
         var now = clock.GetUtcNow().UtcDateTime;
         var counsellor = await db.Counsellors.AsNoTracking()
             .Where(c => c.Id == counsellorId)
+            .Active(db)
             .Select(c => new { c.Id, c.DisplayName, c.RegularClientsOnly, c.ChatMode, c.MailMode, c.MailCapacity })
             .SingleOrDefaultAsync(cancellationToken);
         if (counsellor is null)

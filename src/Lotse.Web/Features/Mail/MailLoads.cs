@@ -2,6 +2,7 @@ using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -50,10 +51,10 @@ public static class MailLoads
          orderby m.AgencyId
          select (Guid?)m.AgencyId).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Every counsellor of the agency (admins are members too, but not counsellors).</summary>
+    /// <summary>Every active counsellor of the agency (admins are members too, but not counsellors; disabled ones take nothing).</summary>
     public static Task<List<Guid>> CounsellorsOfAsync(LotseDb db, Guid agencyId, CancellationToken cancellationToken) =>
         (from m in db.AgencyMemberships
-         join c in db.Counsellors on m.UserId equals c.UserId
+         join c in db.Counsellors.Active(db) on m.UserId equals c.UserId
          where m.AgencyId == agencyId
          orderby c.Id
          select c.Id).ToListAsync(cancellationToken);

@@ -58,6 +58,7 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
             RouteReason.CapacityFull => t["{0} die Höchstzahl offener Anfragen erreicht hat", from ?? ""].Value,
             RouteReason.Absent => t["{0} abwesend ist", from ?? ""].Value,
             RouteReason.NobodyFree => t["an der Beratungsstelle gerade niemand neue Anfragen annimmt"].Value,
+            RouteReason.CounsellorDisabled => t["der Zugang von {0} deaktiviert wurde", from ?? ""].Value,
             _ => null,
         };
         return (thread.RouteKind, thread.RouteReason) switch
@@ -95,6 +96,7 @@ public sealed class MailTexts(IStringLocalizer<SharedResource> t)
         return thread.RouteReason switch
         {
             RouteReason.Absent => t["{0} ist abwesend. Damit Sie nicht warten müssen, antwortet Ihnen {1}.", addressed, answering],
+            RouteReason.CounsellorDisabled => t["{0} ist nicht mehr für Sie erreichbar. Es antwortet Ihnen {1}.", addressed, answering],
             _ => t["{0} nimmt gerade keine neuen Anfragen an. Damit Sie nicht warten müssen, antwortet Ihnen {1}.", addressed, answering],
         };
     }

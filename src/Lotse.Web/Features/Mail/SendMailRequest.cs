@@ -2,6 +2,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -122,7 +123,8 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
         var loads = await MailLoads.LoadAsync(db, weighed, now, cancellationToken);
         if (to.CounsellorId is { } direct)
         {
-            if (loads.SingleOrDefault(l => l.CounsellorId == direct) is not { } load)
+            // A disabled counsellor (issue 8) is not reachable, whatever page the request came from.
+            if (loads.SingleOrDefault(l => l.CounsellorId == direct) is not { } load || !await ActiveCounsellors.IsActiveAsync(db, direct, cancellationToken))
             {
                 return new MailAddresseeNotFound();
             }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Audit;
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Counsellors;
@@ -89,7 +90,7 @@ public sealed class IndexModel(LotseDb db, CounsellorLookup lookup, ChangeAccoun
         var agencies = db.AgencyMemberships.Where(m => m.UserId == counsellor.UserId).Select(m => m.AgencyId);
         Colleagues = await (
                 from m in db.AgencyMemberships.AsNoTracking()
-                join c in db.Counsellors.AsNoTracking() on m.UserId equals c.UserId
+                join c in db.Counsellors.AsNoTracking().Active(db) on m.UserId equals c.UserId
                 where agencies.Contains(m.AgencyId) && c.Id != counsellor.Id
                 select new Colleague(c.Id, c.DisplayName))
             .Distinct()

@@ -41,6 +41,7 @@ public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, Notifi
             NotificationKind.AppointmentDeclined => t["Eine Terminanfrage wurde abgelehnt."],
             NotificationKind.AppointmentCancelled => t["Ein Termin wurde abgesagt."],
             NotificationKind.AppointmentCancelledAccountDeleted => t["Ein Termin wurde abgesagt, weil die ratsuchende Person ihr Konto gelöscht hat."],
+            NotificationKind.AppointmentReassigned => t["Ein Termin wurde einer anderen Berater:in übertragen."],
             _ => t["Erinnerung: Ein Termin steht bald an."],
         };
         var body = string.Join(
@@ -84,6 +85,7 @@ public sealed class NotificationTexts(IStringLocalizer<SharedResource> t, Notifi
             NotificationKind.AppointmentConfirmed => t["Ihr Termin am {0} mit {1} wurde bestätigt.", when, who],
             NotificationKind.AppointmentDeclined => t["Die Terminanfrage für {0} mit {1} wurde abgelehnt.", when, who],
             NotificationKind.AppointmentCancelled => t["Der Termin am {0} mit {1} wurde abgesagt.", when, who],
+            NotificationKind.AppointmentReassigned => t["Ihr Termin am {0} findet jetzt mit {1} statt. {1} bestätigt ihn noch.", when, who],
             _ => t["Erinnerung: Ihr Termin am {0} mit {1} steht bald an.", when, who],
         };
     }

@@ -13,6 +13,9 @@ public enum SessionEnd
     Disabled = 4,
     PasswordChanged = 5,
     Replaced = 6,
+
+    /// <summary>An agency admin changed the person's roles (issue 8): they sign in again with the new ones.</summary>
+    RolesChanged = 7,
 }
 
 /// <summary>
