@@ -10,6 +10,7 @@ using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Features.Security;
 using Lotse.Web.Features.Privacy;
+using Lotse.Web.Features.Supervision;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +32,7 @@ builder.AddChat();
 builder.AddMail();
 builder.AddAudit();
 builder.AddPrivacy();
+builder.AddSupervision();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapLotseWeb();
 app.MapCounsellors();
 app.MapRoom();
 app.MapChat();
+app.MapSupervision();
 
 await app.PrepareDatabaseAsync(CancellationToken.None);
 await app.RunAsync();
