@@ -9,8 +9,26 @@ namespace Lotse.Browser.Tests;
 /// The agency admin's supervision (issue 8): the live page changes while a client sends a request in another browser,
 /// and the monthly statistics with its chart. A request changes demo state, so the test has its own app.
 /// </summary>
-public sealed class SupervisionTests(BrowserFixture browser) : BrowserTest(browser)
+public sealed class SupervisionTests(BrowserFixture browser, LotseServer server) : BrowserTest(browser), IClassFixture<LotseServer>
 {
+    [Fact]
+    public async Task Supervision_OnPhone_NoHorizontalScrollAndNoSeriousAccessibilityProblems()
+    {
+        var admin = await OpenSignedInAsync(server, DemoData.AdminEmail, viewport: Phone);
+        await admin.GotoAsync("/verwaltung/aufsicht");
+        await Expect(admin.GetByTestId("supervision-counsellor").First).ToBeVisibleAsync();
+        await Expect(admin.Locator("#supervision-live")).ToHaveAttributeAsync("data-live", "true");
+        Assert.False(await ScrollsHorizontallyAsync(admin));
+        Assert.Empty(await SeriousAccessibilityViolationsAsync(admin));
+        await ScreenshotAsync(admin, "live");
+
+        await admin.GotoAsync("/verwaltung/statistik");
+        await Expect(admin.GetByTestId("statistics-chart")).ToBeVisibleAsync();
+        Assert.False(await ScrollsHorizontallyAsync(admin));
+        Assert.Empty(await SeriousAccessibilityViolationsAsync(admin));
+        await ScreenshotAsync(admin, "statistics");
+    }
+
     [Fact]
     public async Task Supervision_ClientSendsRequest_AdminSeesOpenRequestsRiseLive()
     {
@@ -39,6 +57,7 @@ public sealed class SupervisionTests(BrowserFixture browser) : BrowserTest(brows
         // Counts only: the subject the client wrote does not appear.
         await Expect(admin.GetByText("Prüfungsangst")).ToHaveCountAsync(0);
         Assert.False(await ScrollsHorizontallyAsync(admin));
+        Assert.Empty(await SeriousAccessibilityViolationsAsync(admin));
         await ScreenshotAsync(admin, "after");
     }
 
