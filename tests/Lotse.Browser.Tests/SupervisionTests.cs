@@ -62,6 +62,26 @@ public sealed class SupervisionTests(BrowserFixture browser, LotseServer server)
     }
 
     [Fact]
+    public async Task Supervision_CounsellorSignsInAndChangesMailMode_AdminSeesPresenceAndStatusLive()
+    {
+        var server = await StartOwnServerAsync();
+        var admin = await OpenSignedInAsync(server, DemoData.AdminEmail, "admin");
+        await admin.GotoAsync("/verwaltung/aufsicht");
+        await Expect(admin.Locator("#supervision-live")).ToHaveAttributeAsync("data-live", "true");
+        var anna = admin.GetByTestId("supervision-counsellor").Filter(new() { HasText = AnnaName });
+        // Anna's chat is set to "Online", but nobody sees her online while she has no page open.
+        await Expect(anna).ToHaveAttributeAsync("data-online", "false");
+
+        // Her dashboard opens a live connection (chat presence): the availability hub tells the admin's page.
+        var counsellor = await OpenSignedInAsync(server, DemoData.AnnaEmail, "counsellor");
+        await Expect(anna).ToHaveAttributeAsync("data-online", "true", new() { Timeout = LiveTimeout });
+
+        await counsellor.GetByRole(AriaRole.Group, new() { Name = "Mail" }).GetByRole(AriaRole.Radio, new() { NameRegex = new System.Text.RegularExpressions.Regex("^keine neuen Anfragen") }).CheckAsync();
+        await Expect(anna).ToContainTextAsync("keine neuen Anfragen", new() { Timeout = LiveTimeout });
+        await ScreenshotAsync(admin, "after");
+    }
+
+    [Fact]
     public async Task Statistics_Admin_SeesMonthChartAndCsvLink()
     {
         var server = await StartOwnServerAsync();
