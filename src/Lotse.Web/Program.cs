@@ -12,6 +12,7 @@ using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Features.Security;
 using Lotse.Web.Features.Privacy;
+using Lotse.Web.Features.Supervision;
 using Lotse.Web.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -35,6 +36,7 @@ builder.AddMail();
 builder.AddAudit();
 builder.AddPrivacy();
 builder.AddCounsellorAdmin();
+builder.AddSupervision();
 
 var app = builder.Build();
 
@@ -45,6 +47,7 @@ app.MapLotseWeb();
 app.MapCounsellors();
 app.MapRoom();
 app.MapChat();
+app.MapSupervision();
 
 await app.PrepareDatabaseAsync(CancellationToken.None);
 await app.RunAsync();

@@ -191,6 +191,10 @@ public static class AccessMatrix
         Page("POST", "/verwaltung/berater/{id:guid}", "Reassign", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Reassign&appointmentId={r.AppointmentId}", Admins),
         Page("GET", "/einladung", null, _ => "/einladung?token=unbekannt", Public),
         Page("POST", "/einladung", null, _ => "/einladung", Public),
+        Page("GET", "/verwaltung/aufsicht", null, _ => "/verwaltung/aufsicht", Admins),
+        Page("GET", "/verwaltung/aufsicht", "Board", _ => "/verwaltung/aufsicht?handler=Board", Admins),
+        Page("GET", "/verwaltung/statistik", null, _ => "/verwaltung/statistik", Admins),
+        Page("GET", "/verwaltung/statistik", "Csv", _ => "/verwaltung/statistik?handler=Csv&monat=2026-11", Admins),
     ];
 
     /// <summary>Hub methods of client A and counsellor A's conversation; anyone else is refused.</summary>
@@ -204,6 +208,9 @@ public static class AccessMatrix
     public static readonly HubRow[] Hubs =
     [
         new(Availability, "Watch", r => [r.CounsellorA], Expect(Public)),
+
+        // The admin's own agency only; everyone else is turned away at the door (the hub needs the admin role).
+        new(Lotse.Web.Features.Supervision.SupervisionHub.Path, "Watch", _ => [], Expect(Admins)),
 
         new(Chat, "StartConversation", r => [r.CounsellorA], Expect([SignIn, Allowed, Allowed, Refused, Refused, Refused])),
         new(Chat, "Unread", _ => [], Expect([SignIn, Allowed, Allowed, Allowed, Allowed, Refused])),

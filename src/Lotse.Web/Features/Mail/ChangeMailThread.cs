@@ -2,6 +2,7 @@ using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Audit;
+using Lotse.Web.Features.Supervision;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -23,7 +24,7 @@ public enum ThreadChange
 /// open requests are counted, not stored), archive it, and mark it read. The thread's version makes two counsellors
 /// taking the same request at once end with one winner; the other is told.
 /// </summary>
-public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock, AuditLog audit)
+public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider clock, AuditLog audit, SupervisionNotifier supervision)
 {
     private const int Attempts = 3;
 
@@ -115,6 +116,8 @@ public sealed class ChangeMailThread(LotseDb db, MailAccess access, TimeProvider
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                // Queue length, open requests and overdue counts of the agency's supervision page have changed.
+                await supervision.ChangedAsync(thread.AgencyId, cancellationToken);
                 return ThreadChange.Done;
             }
             catch (DbUpdateConcurrencyException) when (attempt < Attempts)

@@ -5,6 +5,7 @@ using Lotse.Web.Data;
 using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Supervision;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -32,7 +33,10 @@ public sealed record MailAgencyClosed : MailRequestResult;
 /// and saves thread, first message and notification together: however many requests arrive at once, nobody gets more
 /// than N open requests through routing, and none is lost. The client's request key makes a repeated submit harmless.
 /// </summary>
-public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit)
+/// <remarks>
+/// After the commit the agency's supervision pages are told (optional: the mail bench's slim host has no SignalR).
+/// </remarks>
+public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, SupervisionNotifier? supervision = null)
 {
     private const int Attempts = 3;
 
@@ -161,6 +165,11 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
 
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        if (supervision is not null)
+        {
+            await supervision.ChangedAsync(agency, cancellationToken);
+        }
+
         return new MailRequestSent(thread.Id);
     }
 }

@@ -1,6 +1,7 @@
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Supervision;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Mail;
@@ -23,7 +24,7 @@ public sealed record WriteResult(WriteOutcome Outcome, MailTextProblem Problem =
 /// counsellor whatever their mail mode, capacity or absence (SPEC). The thread's version guards against two writes at
 /// once (the loser reloads and tries again); the sender's request key makes a repeated submit store nothing twice.
 /// </summary>
-public sealed class WriteMailMessage(LotseDb db, MailAccess access, TimeProvider clock, NotificationOutbox outbox)
+public sealed class WriteMailMessage(LotseDb db, MailAccess access, TimeProvider clock, NotificationOutbox outbox, SupervisionNotifier supervision)
 {
     private const int Attempts = 5;
 
@@ -63,6 +64,8 @@ public sealed class WriteMailMessage(LotseDb db, MailAccess access, TimeProvider
             try
             {
                 await StoreAsync(thread, actor.Side, text.Body, requestKey, cancellationToken);
+                // An answer ends the client's wait (overdue), a follow-up starts it again: supervision shows both.
+                await supervision.ChangedAsync(thread.AgencyId, cancellationToken);
                 return new WriteResult(WriteOutcome.Sent);
             }
             catch (DbUpdateException) when (attempt < Attempts)
