@@ -103,7 +103,7 @@ public abstract class AgencySettingsTests(DatabaseKind kind) : MailTestBase(kind
         Assert.Contains("verweist auf: Beratungsstelle Süd", (await AuditTestSupport.SingleAsync(App.Services, AuditAction.AgencyClosedForNewRequests)).Details, StringComparison.Ordinal);
         // The counsellor's page says so, with the pointer, and offers nothing new.
         var profile = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/berater/{anna.Id}"));
-        Assert.Contains("Die Beratungsstelle Lotsenhaus nimmt zurzeit keine neuen Anfragen an.", profile, StringComparison.Ordinal);
+        Assert.Contains("„Lotsenhaus“ nimmt zurzeit keine neuen Anfragen an.", profile, StringComparison.Ordinal);
         Assert.Contains("Wir sind bis 4. Januar im Umzug.", profile, StringComparison.Ordinal);
         Assert.Contains("Bitte wenden Sie sich an: Beratungsstelle Süd.", profile, StringComparison.Ordinal);
         Assert.DoesNotContain("data-testid=\"write-mail\"", profile, StringComparison.Ordinal);

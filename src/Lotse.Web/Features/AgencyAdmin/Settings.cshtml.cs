@@ -19,7 +19,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// message and an agency to turn to, and opening it again.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, TimeProvider clock, IOptions<Appointments.BookingOptions> booking, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, Counsellors.AvailabilityNotifier availability, TimeProvider clock, IOptions<Appointments.BookingOptions> booking, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Choice(Guid Id, string Name);
 
@@ -117,6 +117,7 @@ public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog 
         await audit.RecordAsync(AuditAction.AgencyClosedForNewRequests, AuditTarget.Of(AuditTargetType.Agency, Agency.Id), Agency.Id,
             (wasClosed ? "Hinweis geändert" : "Geschlossen") + $"; verweist auf: {pointerName}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await TellClientsAsync(cancellationToken);
         Saved = t["Die Beratungsstelle nimmt jetzt keine neuen Anfragen an. Begonnene Gespräche gehen weiter."];
         return RedirectToPage();
     }
@@ -133,6 +134,7 @@ public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog 
             Agency.Reopen();
             await audit.RecordAsync(AuditAction.AgencyReopened, AuditTarget.Of(AuditTargetType.Agency, Agency.Id), Agency.Id, "Wieder geöffnet", cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            await TellClientsAsync(cancellationToken);
         }
 
         Saved = t["Die Beratungsstelle nimmt wieder neue Anfragen an."];
@@ -153,6 +155,15 @@ public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog 
 
         var posted = Request.HasFormContentType && Request.Form.Keys.Any(k => k.StartsWith(prefix + ".", StringComparison.Ordinal));
         return posted ? ModelState.IsValid : TryValidateModel(form, prefix);
+    }
+
+    /// <summary>Clients looking at a counsellor's page of this agency see the change at once (as with a status change).</summary>
+    private async Task TellClientsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var counsellorId in await Mail.MailLoads.CounsellorsOfAsync(db, Agency.Id, cancellationToken))
+        {
+            await availability.ChangedAsync(counsellorId, cancellationToken);
+        }
     }
 
     private PageResult Invalid()

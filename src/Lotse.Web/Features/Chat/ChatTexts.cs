@@ -53,7 +53,7 @@ public sealed class ChatTexts(IStringLocalizer<SharedResource> t)
         if (verdict == ChatVerdict.AgencyClosed && view.Closure is { } closure)
         {
             return new ChatRefusalText(
-                t["Die Beratungsstelle {0} nimmt zurzeit keine neuen Anfragen an.", closure.AgencyName],
+                t["„{0}“ nimmt zurzeit keine neuen Anfragen an.", closure.AgencyName],
                 closure.Message,
                 [closure.PointerAgencyName is { } pointer ? t["Bitte wenden Sie sich an: {0}.", pointer] : t["Bitte wenden Sie sich an eine andere Beratungsstelle."]],
                 false,
