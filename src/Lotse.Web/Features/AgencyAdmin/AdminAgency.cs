@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Lotse.Domain.Agencies;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
@@ -6,15 +7,19 @@ using Microsoft.EntityFrameworkCore;
 namespace Lotse.Web.Features.AgencyAdmin;
 
 /// <summary>
-/// The agency the signed-in admin administers: the one their membership names (the first by name, should there be
-/// several). Every admin page goes through here, so that an admin never reaches another agency's settings.
+/// The agency an admin administers: the one their membership names (the first by name, should there be several).
+/// Every admin page and the supervision hub go through here, so that an admin never reaches another agency's data.
 /// </summary>
 public sealed class AdminAgency(LotseDb db, CurrentUser user)
 {
-    /// <summary>The admin's agency, tracked (the page may change it), or null for anyone without one.</summary>
-    public async Task<Agency?> FindAsync(CancellationToken cancellationToken)
+    /// <summary>The signed-in admin's agency, tracked (the page may change it), or null for anyone else.</summary>
+    public Task<Agency?> FindAsync(CancellationToken cancellationToken) => OfAsync(user.Principal, cancellationToken);
+
+    /// <summary>The agency of <paramref name="principal"/> (a hub's caller), or null when they administer none.</summary>
+    public async Task<Agency?> OfAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        if (user.UserId is not { } userId)
+        ArgumentNullException.ThrowIfNull(principal);
+        if (!principal.IsInRole(Roles.AgencyAdmin) || principal.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
         {
             return null;
         }

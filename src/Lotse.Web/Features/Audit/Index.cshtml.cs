@@ -16,7 +16,7 @@ namespace Lotse.Web.Features.Audit;
 /// staff; nothing of another agency, and no way to change anything.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class IndexModel(LotseDb db, AgencyAdmin.AdminAgency adminAgency, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PageSize = 50;
 
@@ -55,13 +55,7 @@ public sealed class IndexModel(LotseDb db, CurrentUser user, IStringLocalizer<Sh
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var agency = user.UserId is { } userId
-            ? await db.Agencies.AsNoTracking()
-                .Where(a => db.AgencyMemberships.Any(m => m.UserId == userId && m.AgencyId == a.Id))
-                .OrderBy(a => a.Name)
-                .Select(a => new { a.Id, a.Name })
-                .FirstOrDefaultAsync(cancellationToken)
-            : null;
+        var agency = await adminAgency.FindAsync(cancellationToken);
         if (agency is null)
         {
             return Forbid();

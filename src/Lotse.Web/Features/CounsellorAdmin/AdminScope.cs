@@ -11,15 +11,9 @@ namespace Lotse.Web.Features.CounsellorAdmin;
 /// the counsellors who belong to it. A counsellor of another agency is simply not found (404), so nothing tells an
 /// admin of agency A what exists at agency B.
 /// </summary>
-public sealed class AdminScope(LotseDb db, CurrentUser user)
+public sealed class AdminScope(LotseDb db, AgencyAdmin.AdminAgency adminAgency, CurrentUser user)
 {
-    public async Task<Agency?> AgencyAsync(CancellationToken cancellationToken) =>
-        user.UserId is { } userId && user.Principal.IsInRole(Roles.AgencyAdmin)
-            ? await db.Agencies
-                .Where(a => db.AgencyMemberships.Any(m => m.UserId == userId && m.AgencyId == a.Id))
-                .OrderBy(a => a.Name)
-                .FirstOrDefaultAsync(cancellationToken)
-            : null;
+    public Task<Agency?> AgencyAsync(CancellationToken cancellationToken) => adminAgency.FindAsync(cancellationToken);
 
     /// <summary>The counsellor, tracked, when they belong to the agency; null otherwise.</summary>
     public Task<Counsellor?> CounsellorAsync(Guid agencyId, Guid counsellorId, CancellationToken cancellationToken) =>

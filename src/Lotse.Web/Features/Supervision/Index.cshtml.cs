@@ -11,7 +11,7 @@ namespace Lotse.Web.Features.Supervision;
 /// <see cref="OnGetBoardAsync"/> whenever <see cref="SupervisionHub"/> or the availability hub says something changed.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class IndexModel(SupervisionAgency agencies, LoadSupervision load) : PageModel
+public sealed class IndexModel(AgencyAdmin.AdminAgency agencies, LoadSupervision load) : PageModel
 {
     public SupervisionView View { get; private set; } = null!;
 

@@ -15,7 +15,7 @@ namespace Lotse.Web.Features.Supervision;
 /// server (SVG, no script) and a CSV export for German Excel (UTF-8 with BOM, ";" between fields, decimal comma).
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class StatisticsModel(SupervisionAgency agencies, LoadStatistics load, TimeProvider clock, SupervisionTexts texts, IStringLocalizer<SharedResource> t) : PageModel
+public sealed class StatisticsModel(AgencyAdmin.AdminAgency agencies, LoadStatistics load, TimeProvider clock, SupervisionTexts texts, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const string MonthField = "monat";
 

@@ -11,7 +11,7 @@ namespace Lotse.Web.Features.Supervision;
 /// own agency only: the agency comes from their membership, never from the caller.
 /// </summary>
 [Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class SupervisionHub(SupervisionAgency agencies, IStringLocalizer<SharedResource> t) : Hub
+public sealed class SupervisionHub(AgencyAdmin.AdminAgency agencies, IStringLocalizer<SharedResource> t) : Hub
 {
     public const string Path = "/hubs/aufsicht";
     public const string ChangedEvent = "supervisionChanged";

@@ -5,7 +5,6 @@ public static class SupervisionSetup
     public static void AddSupervision(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddScoped<SupervisionAgency>();
         builder.Services.AddScoped<SupervisionTexts>();
         builder.Services.AddScoped<SupervisionNotifier>();
         builder.Services.AddScoped<LoadSupervision>();
