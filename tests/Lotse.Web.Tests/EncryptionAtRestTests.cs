@@ -179,7 +179,7 @@ public abstract partial class EncryptionAtRestTests(DatabaseKind kind) : ChatTes
         using (var rsa = RSA.Create(2048))
         {
             var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Lotse key ring (test)", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            using var certificate = request.CreateSelfSigned(TimeProvider.System.GetUtcNow().AddDays(-1), TimeProvider.System.GetUtcNow().AddYears(1));
             await File.WriteAllBytesAsync(pfx, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pfx-passwort"));
         }
 
