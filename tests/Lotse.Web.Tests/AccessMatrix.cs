@@ -26,7 +26,8 @@ public sealed record HubRow(string Path, string Method, Func<Resources, object?[
 /// <summary>
 /// The expected answer of every endpoint and hub method for every kind of caller (issue 7, access-control matrix).
 /// Columns: anonymous, client A (owns the resources), client B, counsellor A (counsels client A), counsellor B (another
-/// agency), admin of agency A. "Allowed" means the request reached the handler (a page, a redirect that is not the
+/// agency), admin of agency A, the platform admin (no agency of their own; their admin pages show agency A, the first by
+/// name, as long as they have not chosen another). "Allowed" means the request reached the handler (a page, a redirect that is not the
 /// sign-in, or 400 for the empty form); resources of someone else answer 404 (decision 4), a page of another role 403.
 /// </summary>
 public static class AccessMatrix
@@ -37,27 +38,31 @@ public static class AccessMatrix
     private const string Availability = "/hubs/verfuegbarkeit";
 
     /// <summary>Everyone, signed in or not, reaches it.</summary>
-    private static readonly Outcome[] Public = [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed];
+    private static readonly Outcome[] Public = [Allowed, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed];
 
     /// <summary>Anyone signed in.</summary>
-    private static readonly Outcome[] SignedIn = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed];
+    private static readonly Outcome[] SignedIn = [SignIn, Allowed, Allowed, Allowed, Allowed, Allowed, Allowed];
 
     /// <summary>Pages of clients that show only the caller's own things.</summary>
-    private static readonly Outcome[] Clients = [SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden];
+    private static readonly Outcome[] Clients = [SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden, Forbidden];
 
     /// <summary>Pages of counsellors that show only the caller's own things.</summary>
-    private static readonly Outcome[] Counsellors = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Forbidden];
+    private static readonly Outcome[] Counsellors = [SignIn, Forbidden, Forbidden, Allowed, Allowed, Forbidden, Forbidden];
 
     /// <summary>Client A's own thing: another client gets 404.</summary>
-    private static readonly Outcome[] ClientAOnly = [SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden];
+    private static readonly Outcome[] ClientAOnly = [SignIn, Allowed, NotFound, Forbidden, Forbidden, Forbidden, Forbidden];
 
     /// <summary>Counsellor A's own thing: a counsellor of another agency gets 404.</summary>
-    private static readonly Outcome[] CounsellorAOnly = [SignIn, Forbidden, Forbidden, Allowed, NotFound, Forbidden];
+    private static readonly Outcome[] CounsellorAOnly = [SignIn, Forbidden, Forbidden, Allowed, NotFound, Forbidden, Forbidden];
 
     /// <summary>Counsellor A's own thing, which the admin of their agency manages too.</summary>
-    private static readonly Outcome[] CounsellorAOrAdmin = [SignIn, Forbidden, Forbidden, Allowed, NotFound, Allowed];
+    private static readonly Outcome[] CounsellorAOrAdmin = [SignIn, Forbidden, Forbidden, Allowed, NotFound, Allowed, Allowed];
 
-    private static readonly Outcome[] Admins = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
+    /// <summary>Administration pages: the agency's admin and the platform admin (who administers agency A unless they chose another).</summary>
+    private static readonly Outcome[] Admins = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Allowed, Allowed];
+
+    /// <summary>The platform admin's own pages.</summary>
+    private static readonly Outcome[] PlatformAdmins = [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Allowed];
 
     public static readonly PageRow[] Pages =
     [
@@ -81,9 +86,9 @@ public static class AccessMatrix
         // The account's own security settings: staff cannot switch the mandatory second factor off, and their QR code
         // is gone once it is set up (all staff callers here have set it up).
         Page("GET", "/konto/sicherheit", null, _ => "/konto/sicherheit", SignedIn),
-        Page("POST", "/konto/sicherheit", "Off", _ => "/konto/sicherheit?handler=Off", [SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden]),
+        Page("POST", "/konto/sicherheit", "Off", _ => "/konto/sicherheit?handler=Off", [SignIn, Allowed, Allowed, Forbidden, Forbidden, Forbidden, Forbidden]),
         Page("GET", "/konto/zwei-faktor/einrichten", null, _ => "/konto/zwei-faktor/einrichten", SignedIn),
-        Page("GET", "/konto/zwei-faktor/einrichten", "Qr", _ => "/konto/zwei-faktor/einrichten?handler=Qr", [SignIn, Allowed, Allowed, NotFound, NotFound, NotFound]),
+        Page("GET", "/konto/zwei-faktor/einrichten", "Qr", _ => "/konto/zwei-faktor/einrichten?handler=Qr", [SignIn, Allowed, Allowed, NotFound, NotFound, NotFound, NotFound]),
         Page("POST", "/konto/zwei-faktor/einrichten", null, _ => "/konto/zwei-faktor/einrichten", SignedIn),
         // A client's own data: the export, and the deletion (the empty form deletes nothing: the password is missing).
         Page("GET", "/konto/daten", null, _ => "/konto/daten", Clients),
@@ -91,8 +96,8 @@ public static class AccessMatrix
         Page("POST", "/konto/daten", "Delete", _ => "/konto/daten?handler=Delete", Clients),
         Page("GET", "/konto/geloescht", null, _ => "/konto/geloescht", Public),
         // The error page answers with the status it explains.
-        Page("GET", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
-        Page("POST", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        Page("GET", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        Page("POST", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
         Page("GET", "/sprache/{language}", null, _ => "/sprache/en", Public),
 
         Page("GET", "/berater", null, _ => "/berater", Public),
@@ -133,7 +138,7 @@ public static class AccessMatrix
         Page("POST", "/termine", "Confirm", r => $"/termine?handler=Confirm&id={r.AppointmentId}", CounsellorAOnly),
         Page("POST", "/termine", "Decline", r => $"/termine?handler=Decline&id={r.AppointmentId}", CounsellorAOnly),
         Page("POST", "/termine", "Cancel", r => $"/termine?handler=Cancel&id={r.AppointmentId}", CounsellorAOnly),
-        Page("GET", "/termine/{id:guid}/raum", null, r => $"/termine/{r.AppointmentId}/raum", [SignIn, Allowed, NotFound, Allowed, NotFound, NotFound]),
+        Page("GET", "/termine/{id:guid}/raum", null, r => $"/termine/{r.AppointmentId}/raum", [SignIn, Allowed, NotFound, Allowed, NotFound, NotFound, NotFound]),
         Page("GET", "/termine/buchungszeiten", null, _ => "/termine/buchungszeiten", Counsellors),
         Page("POST", "/termine/buchungszeiten", "Settings", _ => "/termine/buchungszeiten?handler=Settings", Counsellors),
         Page("POST", "/termine/buchungszeiten", "AddWindow", _ => "/termine/buchungszeiten?handler=AddWindow", Counsellors),
@@ -172,7 +177,7 @@ public static class AccessMatrix
         Page("POST", "/verwaltung/schliesstage", "Add", _ => "/verwaltung/schliesstage?handler=Add", Admins),
         Page("POST", "/verwaltung/schliesstage", "Holidays", _ => "/verwaltung/schliesstage?handler=Holidays", Admins),
         // No closing day with that id in the admin's agency: 404 (someone else's day answers the same).
-        Page("POST", "/verwaltung/schliesstage", "Remove", _ => $"/verwaltung/schliesstage?handler=Remove&id={Guid.Empty}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/schliesstage", "Remove", _ => $"/verwaltung/schliesstage?handler=Remove&id={Guid.Empty}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
         Page("GET", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
         Page("POST", "/verwaltung/datenschutz", null, _ => "/verwaltung/datenschutz", Admins),
 
@@ -182,11 +187,11 @@ public static class AccessMatrix
         Page("GET", "/verwaltung/berater/einladen", null, _ => "/verwaltung/berater/einladen", Admins),
         Page("POST", "/verwaltung/berater/einladen", null, _ => "/verwaltung/berater/einladen", Admins),
         Page("GET", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorA}", Admins),
-        Page("GET", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("GET", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
         Page("POST", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorA}", Admins),
-        Page("POST", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/berater/{id:guid}", null, r => $"/verwaltung/berater/{r.CounsellorB}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
         Page("POST", "/verwaltung/berater/{id:guid}", "Disable", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Disable", Admins),
-        Page("POST", "/verwaltung/berater/{id:guid}", "Disable", r => $"/verwaltung/berater/{r.CounsellorB}?handler=Disable", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
+        Page("POST", "/verwaltung/berater/{id:guid}", "Disable", r => $"/verwaltung/berater/{r.CounsellorB}?handler=Disable", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, NotFound, NotFound]),
         Page("POST", "/verwaltung/berater/{id:guid}", "Enable", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Enable", Admins),
         Page("POST", "/verwaltung/berater/{id:guid}", "Reassign", r => $"/verwaltung/berater/{r.CounsellorA}?handler=Reassign&appointmentId={r.AppointmentId}", Admins),
         Page("GET", "/einladung", null, _ => "/einladung?token=unbekannt", Public),
@@ -195,13 +200,19 @@ public static class AccessMatrix
         Page("GET", "/verwaltung/aufsicht", "Board", _ => "/verwaltung/aufsicht?handler=Board", Admins),
         Page("GET", "/verwaltung/statistik", null, _ => "/verwaltung/statistik", Admins),
         Page("GET", "/verwaltung/statistik", "Csv", _ => "/verwaltung/statistik?handler=Csv&monat=2026-11", Admins),
+
+        // Platform administration (issue 8): every agency, for the platform admin only. The empty create form is 400.
+        Page("GET", "/verwaltung/plattform", null, _ => "/verwaltung/plattform", PlatformAdmins),
+        Page("POST", "/verwaltung/plattform", "Create", _ => "/verwaltung/plattform?handler=Create", PlatformAdmins),
+        Page("POST", "/verwaltung/plattform", "Choose", r => $"/verwaltung/plattform?handler=Choose&id={r.AgencyA}", PlatformAdmins),
+        Page("POST", "/verwaltung/plattform", "Choose", _ => $"/verwaltung/plattform?handler=Choose&id={Guid.Empty}", [SignIn, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound]),
     ];
 
     /// <summary>Hub methods of client A and counsellor A's conversation; anyone else is refused.</summary>
-    private static readonly Outcome[] ChatMembers = [SignIn, Allowed, Refused, Allowed, Refused, Refused];
+    private static readonly Outcome[] ChatMembers = [SignIn, Allowed, Refused, Allowed, Refused, Refused, Refused];
 
     /// <summary>Hub methods of client A and counsellor A's appointment room; anyone else is refused.</summary>
-    private static readonly Outcome[] RoomMembers = [SignIn, Allowed, Refused, Allowed, Refused, Refused];
+    private static readonly Outcome[] RoomMembers = [SignIn, Allowed, Refused, Allowed, Refused, Refused, Refused];
 
     private const string Sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n";
 
@@ -212,18 +223,18 @@ public static class AccessMatrix
         // The admin's own agency only; everyone else is turned away at the door (the hub needs the admin role).
         new(Lotse.Web.Features.Supervision.SupervisionHub.Path, "Watch", _ => [], Expect(Admins)),
 
-        new(Chat, "StartConversation", r => [r.CounsellorA], Expect([SignIn, Allowed, Allowed, Refused, Refused, Refused])),
-        new(Chat, "Unread", _ => [], Expect([SignIn, Allowed, Allowed, Allowed, Allowed, Refused])),
+        new(Chat, "StartConversation", r => [r.CounsellorA], Expect([SignIn, Allowed, Allowed, Refused, Refused, Refused, Refused])),
+        new(Chat, "Unread", _ => [], Expect([SignIn, Allowed, Allowed, Allowed, Allowed, Refused, Refused])),
         new(Chat, "Join", r => [r.ConversationId], Expect(ChatMembers)),
         new(Chat, "Send", r => [r.ConversationId, Guid.NewGuid(), "Hallo"], Expect(ChatMembers)),
         new(Chat, "History", r => [r.ConversationId, null, 20], Expect(ChatMembers)),
         new(Chat, "Since", r => [r.ConversationId, 0L], Expect(ChatMembers)),
         new(Chat, "MarkRead", r => [r.ConversationId, 0L], Expect(ChatMembers)),
         new(Chat, "Typing", r => [r.ConversationId], Expect(ChatMembers)),
-        new(Chat, "Close", r => [r.ConversationId], Expect([SignIn, Refused, Refused, Allowed, Refused, Refused])),
+        new(Chat, "Close", r => [r.ConversationId], Expect([SignIn, Refused, Refused, Allowed, Refused, Refused, Refused])),
 
         new(RoomHub.Path, "Join", r => [r.AppointmentId], Expect(RoomMembers)),
-        new(RoomHub.Path, "Admit", r => [r.AppointmentId], Expect([SignIn, Refused, Refused, Allowed, Refused, Refused]), RoomSetup.ClientWaiting),
+        new(RoomHub.Path, "Admit", r => [r.AppointmentId], Expect([SignIn, Refused, Refused, Allowed, Refused, Refused, Refused]), RoomSetup.ClientWaiting),
         new(RoomHub.Path, "Leave", r => [r.AppointmentId], Expect(RoomMembers), RoomSetup.BothIn),
         new(RoomHub.Path, "Offer", r => [r.AppointmentId, Sdp], Expect(RoomMembers), RoomSetup.BothIn),
         new(RoomHub.Path, "Answer", r => [r.AppointmentId, Sdp], Expect(RoomMembers), RoomSetup.BothIn),
@@ -236,5 +247,7 @@ public static class AccessMatrix
         new(method, template, handler, url, Expect(expected));
 
     private static Dictionary<Caller, Outcome> Expect(Outcome[] byCaller) =>
-        Callers.Zip(byCaller).ToDictionary(p => p.First, p => p.Second);
+        byCaller.Length == Callers.Length
+            ? Callers.Zip(byCaller).ToDictionary(p => p.First, p => p.Second)
+            : throw new ArgumentException($"One outcome per caller: {Callers.Length} expected, {byCaller.Length} given.", nameof(byCaller));
 }

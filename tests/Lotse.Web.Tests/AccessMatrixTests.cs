@@ -31,6 +31,7 @@ namespace Lotse.Web.Tests;
 public sealed class AccessMatrixTests() : ChatTestBase(DatabaseKind.Sqlite)
 {
     private const string AdminA = "admin@a.test.lotse";
+    private const string PlatformAdmin = "plattform@test.lotse";
     private const string CounsellorB = "bert@b.test.lotse";
 
     private static readonly AccountStatus Open = new(false, ChatMode.Online, MailMode.Unlimited, 10);
@@ -160,7 +161,8 @@ public sealed class AccessMatrixTests() : ChatTestBase(DatabaseKind.Sqlite)
         var agencyB = await AddAgencyAsync("Beratungsstelle B");
         var anna = await AddCounsellorAsync(Anna, Open, agencyA);
         var bert = await AddCounsellorAsync(CounsellorB, Open, agencyB);
-        await AddAdminAsync(AdminA, agencyA);
+        await AddAdminAsync(AdminA, Roles.AgencyAdmin, agencyA);
+        await AddAdminAsync(PlatformAdmin, Roles.PlatformAdmin, agency: null);
         var mond = await AddClientAsync(Mond);
         var wolke = await AddClientAsync(Wolke);
         await RelateAsync(anna, mond, regular: true);
@@ -178,18 +180,23 @@ public sealed class AccessMatrixTests() : ChatTestBase(DatabaseKind.Sqlite)
         Caller.CounsellorA => Anna,
         Caller.CounsellorB => CounsellorB,
         Caller.AdminA => AdminA,
+        Caller.PlatformAdmin => PlatformAdmin,
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
 
-    private Task AddAdminAsync(string email, Agency agency) =>
+    private Task AddAdminAsync(string email, string role, Agency? agency) =>
         WithDbAsync(async db =>
         {
             await using var scope = App.Services.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Microsoft.AspNetCore.Identity.IdentityUser>>();
             var user = new Microsoft.AspNetCore.Identity.IdentityUser(email) { Email = email };
             Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(user, Roles.AgencyAdmin)).Succeeded);
-            db.AgencyMemberships.Add(new AgencyMembership(agency.Id, user.Id));
+            Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
+            if (agency is not null)
+            {
+                db.AgencyMemberships.Add(new AgencyMembership(agency.Id, user.Id));
+            }
+
             await db.SaveChangesAsync();
         });
 
@@ -321,7 +328,7 @@ public sealed class AccessMatrixTests() : ChatTestBase(DatabaseKind.Sqlite)
     private sealed record Fixture(Agency AgencyA, Counsellor CounsellorA, Counsellor CounsellorB, Client ClientA, Client ClientB);
 }
 
-/// <summary>Who calls: nobody signed in, the client who owns the resources, another client, their counsellor, a counsellor of another agency, the admin of counsellor A's agency.</summary>
+/// <summary>Who calls: nobody signed in, the client who owns the resources, another client, their counsellor, a counsellor of another agency, the admin of counsellor A's agency, the platform admin.</summary>
 public enum Caller
 {
     Anonymous,
@@ -330,6 +337,7 @@ public enum Caller
     CounsellorA,
     CounsellorB,
     AdminA,
+    PlatformAdmin,
 }
 
 /// <summary>What the caller gets: let through (2xx, 3xx, 400 for the empty form), sent to sign in, 403, 404, or a hub error.</summary>

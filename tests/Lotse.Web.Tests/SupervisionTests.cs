@@ -236,6 +236,43 @@ public abstract partial class SupervisionTests(DatabaseKind kind) : MailTestBase
     }
 
     [Fact]
+    public async Task Hub_PlatformAdminChoseAgencyA_HearsAgencyANotAgencyB()
+    {
+        var (agencyA, anna, _, dora) = await TwoAgenciesAsync();
+        const string platform = "plattform@test.lotse";
+        await AddPlatformAdminAsync(platform);
+        var cookies = await CookiesAsync(platform);
+        using (var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies)))
+        {
+            // Without a choice they would administer "Leuchtturm" (agency B, first by name).
+            var chosen = await PostFormAsync(http, $"/verwaltung/plattform?handler=Choose&id={agencyA.Id}", new Dictionary<string, string>(), formPage: "/verwaltung/plattform");
+            Assert.Equal(HttpStatusCode.Redirect, chosen.StatusCode);
+        }
+
+        var watcher = Connection(cookies);
+        await watcher.StartAsync();
+        await watcher.InvokeAsync("Watch");
+        var heard = 0;
+        var heardA = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        watcher.On(SupervisionHub.ChangedEvent, () =>
+        {
+            Interlocked.Increment(ref heard);
+            heardA.TrySetResult();
+        });
+        var adminB = await WatchAsync(AdminB);
+        var heardB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        adminB.On(SupervisionHub.ChangedEvent, () => heardB.TrySetResult());
+        var mond = await LoginAsync(Mond);
+
+        // Agency B's admin hearing it proves the request to B was announced before the platform admin is checked.
+        await SendRequestAsync(mond, $"berater={dora.Id}");
+        await heardB.Task.WaitAsync(Patience);
+        Assert.Equal(0, Volatile.Read(ref heard));
+        await SendRequestAsync(mond, $"berater={anna.Id}");
+        await heardA.Task.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task Hub_Counsellor_CannotConnect()
     {
         await TwoAgenciesAsync();

@@ -50,6 +50,9 @@ public enum AuditAction
     CounsellorEnabled,
     MailRequestHandedOver,
     AppointmentReassigned,
+
+    // Platform administration (issue 8)
+    AgencyCreated,
 }
 
 /// <summary>The kind of thing an entry is about; its id is in <see cref="AuditEntry.TargetId"/>.</summary>

@@ -8,10 +8,11 @@ namespace Lotse.Web.Features.Absences;
 public sealed record AbsenceOwner(Guid CounsellorId, string CounsellorName, string ActorName, Guid? ForCounsellor);
 
 /// <summary>
-/// A counsellor manages their own absences; an agency admin those of the counsellors of their agency.
+/// A counsellor manages their own absences; an admin those of the counsellors of the agency they administer
+/// (<see cref="AgencyAdmin.AdminAgency"/>).
 /// Anyone else, or an admin asking about another agency's counsellor, gets nothing (the page answers 404).
 /// </summary>
-public sealed class AbsenceAccess(LotseDb db, CurrentUser user)
+public sealed class AbsenceAccess(LotseDb db, CurrentUser user, AgencyAdmin.AdminAgency adminAgency)
 {
     public async Task<AbsenceOwner?> ResolveAsync(Guid? counsellorId, CancellationToken cancellationToken)
     {
@@ -33,13 +34,12 @@ public sealed class AbsenceAccess(LotseDb db, CurrentUser user)
             }
         }
 
-        if (counsellorId is { } id && user.Principal.IsInRole(Roles.AgencyAdmin))
+        if (counsellorId is { } id && await adminAgency.FindAsync(cancellationToken) is { } agency)
         {
-            var adminAgencies = db.AgencyMemberships.Where(m => m.UserId == userId).Select(m => m.AgencyId);
             var managed = await (
                     from c in db.Counsellors.AsNoTracking()
                     join m in db.AgencyMemberships.AsNoTracking() on c.UserId equals m.UserId
-                    where c.Id == id && adminAgencies.Contains(m.AgencyId)
+                    where c.Id == id && m.AgencyId == agency.Id
                     select new { c.Id, c.DisplayName })
                 .FirstOrDefaultAsync(cancellationToken);
             if (managed is not null)

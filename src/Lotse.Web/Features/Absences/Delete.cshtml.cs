@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Lotse.Web.Features.Absences;
 
 /// <summary>Asks before deleting; only an absence that has not begun can be deleted.</summary>
-[Authorize(Roles = Roles.Counsellor + "," + Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Counsellor + "," + Roles.Admins)]
 public sealed class DeleteModel(LotseDb db, AbsenceAccess access, SaveAbsence save, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "berater")]

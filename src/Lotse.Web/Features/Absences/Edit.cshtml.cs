@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 namespace Lotse.Web.Features.Absences;
 
 /// <summary>Changes an upcoming absence, or the end and note of a running one (its start stays).</summary>
-[Authorize(Roles = Roles.Counsellor + "," + Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Counsellor + "," + Roles.Admins)]
 public sealed class EditModel(LotseDb db, AbsenceAccess access, SaveAbsence save, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]

@@ -15,7 +15,7 @@ namespace Lotse.Web.Features.Absences;
 /// counsellor or by an admin of their agency (<c>?berater=id</c>). After a save, the confirmed appointments
 /// that fall into the saved absence are listed as a warning; nothing is cancelled silently.
 /// </summary>
-[Authorize(Roles = Roles.Counsellor + "," + Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Counsellor + "," + Roles.Admins)]
 public sealed class IndexModel(LotseDb db, AbsenceAccess access, SaveAbsence save, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Row(Guid Id, DateTime StartUtc, DateTime EndUtc, string Note, string CreatedBy);

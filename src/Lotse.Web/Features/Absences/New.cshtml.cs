@@ -7,7 +7,7 @@ using Microsoft.Extensions.Localization;
 
 namespace Lotse.Web.Features.Absences;
 
-[Authorize(Roles = Roles.Counsellor + "," + Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Counsellor + "," + Roles.Admins)]
 public sealed class NewModel(AbsenceAccess access, SaveAbsence save, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Lotse.Web.Features.Absences;
 
 /// <summary>The agency admin's way in: the counsellors of their agency with their running or next absence.</summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
-public sealed class TeamModel(LotseDb db, CurrentUser user, TimeProvider clock) : PageModel
+[Authorize(Roles = Roles.Admins)]
+public sealed class TeamModel(LotseDb db, AgencyAdmin.AdminAgency adminAgency, TimeProvider clock) : PageModel
 {
     public sealed record TeamRow(Guid CounsellorId, string Name, AbsencePeriod? Next);
 
@@ -21,11 +21,11 @@ public sealed class TeamModel(LotseDb db, CurrentUser user, TimeProvider clock) 
     {
         Now = clock.GetUtcNow().UtcDateTime;
         var now = Now;
-        var adminAgencies = db.AgencyMemberships.Where(m => m.UserId == user.UserId).Select(m => m.AgencyId);
+        var agencyId = (await adminAgency.FindAsync(cancellationToken))?.Id;
         var counsellors = await (
                 from c in db.Counsellors.AsNoTracking()
                 join m in db.AgencyMemberships.AsNoTracking() on c.UserId equals m.UserId
-                where adminAgencies.Contains(m.AgencyId)
+                where m.AgencyId == agencyId
                 select new { c.Id, c.DisplayName })
             .Distinct()
             .ToListAsync(cancellationToken);

@@ -11,7 +11,16 @@ public static class Roles
     public const string Counsellor = "Counsellor";
     public const string AgencyAdmin = "AgencyAdmin";
 
-    public static readonly string[] All = [Client, Counsellor, AgencyAdmin];
+    /// <summary>Runs the platform: sees every agency and administers whichever one they choose (issue 8).</summary>
+    public const string PlatformAdmin = "PlatformAdmin";
+
+    /// <summary>For <c>[Authorize(Roles = …)]</c> on the administration pages: an agency's admin or the platform admin.</summary>
+    public const string Admins = AgencyAdmin + "," + PlatformAdmin;
+
+    public static readonly string[] All = [Client, Counsellor, AgencyAdmin, PlatformAdmin];
+
+    /// <summary>Staff sign in with a second factor and have the shorter session timeouts: everyone but clients.</summary>
+    public static readonly string[] Staff = [Counsellor, AgencyAdmin, PlatformAdmin];
 
     public static async Task EnsureAsync(IServiceProvider services, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ public static class DemoData
     public const string ClaraEmail = "clara.weiss@lotse.demo";
     public const string DoraEmail = "dora.vogt@lotse.demo";
     public const string AdminEmail = "admin@lotse.demo";
+    public const string PlatformAdminEmail = "plattform@lotse.demo";
     public const string RegularClientNickname = "Mond";
     public const string ClientNickname = "Wolke7";
 
@@ -55,6 +56,8 @@ public static class DemoData
 
         var admin = await UserAsync(users, AdminEmail, AdminEmail, Roles.AgencyAdmin);
         db.AgencyMemberships.Add(new AgencyMembership(agency.Id, admin.Id));
+        // The platform admin belongs to no agency: they see all of them.
+        await UserAsync(users, PlatformAdminEmail, PlatformAdminEmail, Roles.PlatformAdmin);
 
         var mond = await ClientAsync(users, db, RegularClientNickname, now);
         var wolke = await ClientAsync(users, db, ClientNickname, now);
@@ -150,6 +153,7 @@ public static class DemoData
               Berater:in (nur Stammklient:innen) {ClaraEmail}
               Fallback-Berater:in    {DoraEmail}
               Verwaltung             {AdminEmail}
+              Plattform-Verwaltung   {PlatformAdminEmail}   (alle Beratungsstellen)
               Ratsuchende Person     {RegularClientNickname} (Stammklientin von Anna Berger), {ClientNickname}
 
             """);
@@ -163,7 +167,7 @@ public static class DemoData
         var user = new IdentityUser(userName) { Email = email, EmailConfirmed = email is not null };
         Roles.Ensure(await users.CreateAsync(user, Password), userName);
         Roles.Ensure(await users.AddToRoleAsync(user, role), userName);
-        if (role is Roles.Counsellor or Roles.AgencyAdmin)
+        if (Roles.Staff.Contains(role))
         {
             // Staff must use a second factor (issue 7); the demo staff share the published demo key.
             // Where Identity's store keeps the authenticator key (UserStoreBase: login provider "[AspNetUserStore]").

@@ -18,7 +18,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// the agency's state are offered for this year and the next, to take over with one click; other days are added one
 /// by one (a day off between holidays, the team day).
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class ClosingDaysModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, TimeProvider clock, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record OfferedHoliday(PublicHoliday Holiday, bool Taken);

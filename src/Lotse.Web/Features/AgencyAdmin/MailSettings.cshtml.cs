@@ -18,7 +18,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// The agency admin's mail settings: the agency's fallback counsellor (takes what its counsellors cannot) and the
 /// response target after which an unanswered request shows as "überfällig". Only for the admin's own agency.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class MailSettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Choice(Guid Id, string Name);

@@ -18,7 +18,7 @@ namespace Lotse.Web.Features.AgencyAdmin;
 /// state whose holidays it is offered, its booking rules; and closing the agency for new requests (all channels) with a
 /// message and an agency to turn to, and opening it again.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class SettingsModel(LotseDb db, AdminAgency adminAgency, AuditLog audit, Counsellors.AvailabilityNotifier availability, TimeProvider clock, IOptions<Appointments.BookingOptions> booking, IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record Choice(Guid Id, string Name);

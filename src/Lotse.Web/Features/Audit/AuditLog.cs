@@ -180,7 +180,8 @@ public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccesso
 
     /// <summary>The role that says most about what a person may do (an admin who also counsels is an admin).</summary>
     private static string MainRole(Func<string, bool> has) =>
-        has(Roles.AgencyAdmin) ? Roles.AgencyAdmin
+        has(Roles.PlatformAdmin) ? Roles.PlatformAdmin
+        : has(Roles.AgencyAdmin) ? Roles.AgencyAdmin
         : has(Roles.Counsellor) ? Roles.Counsellor
         : has(Roles.Client) ? Roles.Client
         : "";

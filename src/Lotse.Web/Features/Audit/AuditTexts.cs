@@ -40,6 +40,7 @@ public static class AuditTexts
         Roles.Client => "Ratsuchende Person",
         Roles.Counsellor => "Berater:in",
         Roles.AgencyAdmin => "Verwaltung",
+        Roles.PlatformAdmin => "Plattform-Verwaltung",
         _ => role,
     };
 

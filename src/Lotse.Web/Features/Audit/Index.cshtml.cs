@@ -15,7 +15,7 @@ namespace Lotse.Web.Features.Audit;
 /// days), person and kind of entry. An agency's entries are those about its threads and requests and those of its own
 /// staff; nothing of another agency, and no way to change anything.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class IndexModel(LotseDb db, AgencyAdmin.AdminAgency adminAgency, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const int PageSize = 50;
@@ -206,6 +206,7 @@ public sealed class IndexModel(LotseDb db, AgencyAdmin.AdminAgency adminAgency, 
         Roles.Client => t["Ratsuchende Person"],
         Roles.Counsellor => t["Berater:in"],
         Roles.AgencyAdmin => t["Verwaltung"],
+        Roles.PlatformAdmin => t["Plattform-Verwaltung"],
         _ => "",
     };
 
@@ -266,6 +267,7 @@ public sealed class IndexModel(LotseDb db, AgencyAdmin.AdminAgency adminAgency, 
         AuditAction.CounsellorEnabled => t["Zugang wieder aktiviert"],
         AuditAction.MailRequestHandedOver => t["Mailanfrage übergeben"],
         AuditAction.AppointmentReassigned => t["Termin übertragen"],
+        AuditAction.AgencyCreated => t["Beratungsstelle angelegt"],
         _ => action.ToString(),
     };
 

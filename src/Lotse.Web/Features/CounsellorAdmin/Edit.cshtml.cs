@@ -19,7 +19,7 @@ namespace Lotse.Web.Features.CounsellorAdmin;
 /// after a confirmation step; and, once disabled, their future appointments, each to be moved to an active colleague.
 /// A counsellor of another agency is not found (404).
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class EditModel(
     LotseDb db,
     AdminScope scope,

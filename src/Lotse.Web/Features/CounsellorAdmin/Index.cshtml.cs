@@ -15,7 +15,7 @@ public enum CounsellorState
 }
 
 /// <summary>"/verwaltung/berater": the counsellors of the admin's agency with their state, and the open invitations.</summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class IndexModel(LotseDb db, AdminScope scope, TimeProvider clock) : PageModel
 {
     public sealed record Row(Guid? Id, string Name, string Email, CounsellorState State, bool IsCounsellor, bool IsAdmin, DateTime? InvitedUntilUtc);

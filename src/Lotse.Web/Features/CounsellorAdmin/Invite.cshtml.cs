@@ -9,7 +9,7 @@ using Microsoft.Extensions.Localization;
 namespace Lotse.Web.Features.CounsellorAdmin;
 
 /// <summary>"/verwaltung/berater/einladen": name and e-mail address; the invitee gets a one-time link valid for 7 days.</summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class InviteModel(AdminScope scope, InviteCounsellor invite, CurrentUser user, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]

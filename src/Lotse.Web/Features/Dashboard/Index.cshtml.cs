@@ -39,7 +39,10 @@ public sealed class IndexModel(
         var counsellor = await lookup.CurrentCounsellorAsync(cancellationToken);
         if (counsellor is null)
         {
-            return LocalRedirect(User.IsInRole(Roles.AgencyAdmin) ? "/abwesenheiten/team" : "/berater");
+            return LocalRedirect(
+                User.IsInRole(Roles.PlatformAdmin) ? PlatformAdmin.IndexModel.Path
+                : User.IsInRole(Roles.AgencyAdmin) ? "/abwesenheiten/team"
+                : "/berater");
         }
 
         await ShowAsync(counsellor, cancellationToken);

@@ -15,7 +15,7 @@ namespace Lotse.Web.Features.Privacy;
 /// "Datenschutz" for the agency admin: after how many days an unused anonymous account and a closed conversation are
 /// deleted (<see cref="RetentionRules"/> has the bounds). Only for the admin's own agency.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class RetentionSettingsModel(LotseDb db, AdminAgency adminAgency, IStringLocalizer<SharedResource> t) : PageModel
 {
     [BindProperty]

@@ -23,6 +23,9 @@ public static class CookieSecurity
     /// <summary>The language the user chose (footer link); read by the request localization.</summary>
     public const string Language = Prefix + "lotse.language";
 
+    /// <summary>The agency a platform admin chose to administer (Features/AgencyAdmin/AdminAgency).</summary>
+    public const string AdminAgency = Prefix + "lotse.agency";
+
     public static void AddLotseCookieSecurity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -31,7 +31,7 @@ public sealed class LotseSignInManager(
     {
         ArgumentNullException.ThrowIfNull(user);
         var previous = SessionClaims.SessionOf(Context.User);
-        var isStaff = await UserManager.IsInRoleAsync(user, Roles.Counsellor) || await UserManager.IsInRoleAsync(user, Roles.AgencyAdmin);
+        var isStaff = (await UserManager.GetRolesAsync(user)).Any(Roles.Staff.Contains);
         var sessionId = await sessions.StartAsync(user.Id, isStaff, Context.RequestAborted);
         var claims = additionalClaims.Where(c => c.Type != SessionClaims.SessionId).ToList();
         claims.Add(new Claim(SessionClaims.SessionId, sessionId.ToString("N")));

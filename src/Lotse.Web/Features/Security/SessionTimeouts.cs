@@ -44,7 +44,7 @@ public static class SessionClaims
     public static bool IsStaff(ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return principal.IsInRole(Roles.Counsellor) || principal.IsInRole(Roles.AgencyAdmin);
+        return Roles.Staff.Any(principal.IsInRole);
     }
 
     /// <summary>A counsellor or admin who signed in with the password only: they must set up the second factor first.</summary>

@@ -10,14 +10,14 @@ namespace Lotse.Web.Features.Supervision;
 /// today's forwardings. Counts and times only: no subject, no message, no client. The board part reloads through
 /// <see cref="OnGetBoardAsync"/> whenever <see cref="SupervisionHub"/> or the availability hub says something changed.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class IndexModel(AgencyAdmin.AdminAgency agencies, LoadSupervision load) : PageModel
 {
     public SupervisionView View { get; private set; } = null!;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await agencies.OfAsync(User, cancellationToken) is not { } agency)
+        if (await agencies.FindAsync(cancellationToken) is not { } agency)
         {
             return Forbid();
         }
@@ -29,7 +29,7 @@ public sealed class IndexModel(AgencyAdmin.AdminAgency agencies, LoadSupervision
     /// <summary>Only the board, for the live refresh.</summary>
     public async Task<IActionResult> OnGetBoardAsync(CancellationToken cancellationToken)
     {
-        if (await agencies.OfAsync(User, cancellationToken) is not { } agency)
+        if (await agencies.FindAsync(cancellationToken) is not { } agency)
         {
             return Forbid();
         }

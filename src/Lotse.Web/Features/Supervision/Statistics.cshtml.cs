@@ -14,7 +14,7 @@ namespace Lotse.Web.Features.Supervision;
 /// "/verwaltung/statistik?monat=2026-11": the figures of one month of the admin's agency, with a bar chart drawn on the
 /// server (SVG, no script) and a CSV export for German Excel (UTF-8 with BOM, ";" between fields, decimal comma).
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class StatisticsModel(AgencyAdmin.AdminAgency agencies, LoadStatistics load, TimeProvider clock, SupervisionTexts texts, IStringLocalizer<SharedResource> t) : PageModel
 {
     public const string MonthField = "monat";
@@ -33,7 +33,7 @@ public sealed class StatisticsModel(AgencyAdmin.AdminAgency agencies, LoadStatis
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (await agencies.OfAsync(User, cancellationToken) is not { } agency)
+        if (await agencies.FindAsync(cancellationToken) is not { } agency)
         {
             return Forbid();
         }
@@ -51,7 +51,7 @@ public sealed class StatisticsModel(AgencyAdmin.AdminAgency agencies, LoadStatis
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        if (await agencies.OfAsync(User, cancellationToken) is not { } agency)
+        if (await agencies.FindAsync(cancellationToken) is not { } agency)
         {
             return Forbid();
         }

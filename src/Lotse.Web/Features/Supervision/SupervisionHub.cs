@@ -10,7 +10,7 @@ namespace Lotse.Web.Features.Supervision;
 /// then asks for its own view over HTTP, where the admin's rights are checked again. An admin joins the group of their
 /// own agency only: the agency comes from their membership, never from the caller.
 /// </summary>
-[Authorize(Roles = Roles.AgencyAdmin)]
+[Authorize(Roles = Roles.Admins)]
 public sealed class SupervisionHub(AgencyAdmin.AdminAgency agencies, IStringLocalizer<SharedResource> t) : Hub
 {
     public const string Path = "/hubs/aufsicht";
@@ -18,7 +18,7 @@ public sealed class SupervisionHub(AgencyAdmin.AdminAgency agencies, IStringLoca
 
     public async Task Watch()
     {
-        if (await agencies.OfAsync(Context.User!, Context.ConnectionAborted) is not { } agency)
+        if (await agencies.OfAsync(Context.User!, Context.GetHttpContext()?.Request, Context.ConnectionAborted) is not { } agency)
         {
             throw new HubException(t["Sie verwalten keine Beratungsstelle."]);
         }
