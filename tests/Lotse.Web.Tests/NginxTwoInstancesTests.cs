@@ -119,7 +119,10 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
         {
             using var page = await http.GetAsync(new Uri("/chat", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-            Assert.StartsWith("/anmelden", page.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+            // The app builds the address from the Host and X-Forwarded-Proto nginx passes on: nginx's own, over https.
+            var signIn = new Uri(Nginx.Url, page.Headers.Location!);
+            Assert.Equal(Nginx.Url.GetLeftPart(UriPartial.Authority), signIn.GetLeftPart(UriPartial.Authority));
+            Assert.Equal("/anmelden", signIn.AbsolutePath);
             afterwards.Add(ServedBy(page));
         }
 
@@ -159,8 +162,8 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
         var counsellorBack = counsellorWasThere ? Reconnected(counsellor.Hub) : Task.CompletedTask;
         victim.Kill();
 
-        await clientBack.WaitAsync(Failover);
-        await counsellorBack.WaitAsync(Failover);
+        await BackAsync(client, clientBack);
+        await BackAsync(counsellor, counsellorBack);
         Assert.Equal(survivor.Port, clientUpstreams.Last);
         Assert.Equal(survivor.Port, counsellorUpstreams.Last);
 
@@ -240,8 +243,8 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
                         handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) => Nginx.IsOurs(certificate);
                     }
 
-                    upstreams.InnerHandler = inner;
-                    return upstreams;
+                    // Called again for every reconnection: a handler of its own each time, one record for the connection.
+                    return new RecordingHandler(upstreams) { InnerHandler = inner };
                 };
                 o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, certificate, _, _) => Nginx.IsOurs(certificate);
             })
@@ -254,6 +257,7 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
         return (peer, upstreams);
     }
 
+    /// <summary>Done when the connection is back; failed when it gave up.</summary>
     private static Task Reconnected(HubConnection hub)
     {
         var back = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -262,14 +266,31 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
             back.TrySetResult();
             return Task.CompletedTask;
         };
+        hub.Closed += error =>
+        {
+            back.TrySetException(new InvalidOperationException("The connection gave up reconnecting.", error));
+            return Task.CompletedTask;
+        };
         return back.Task;
+    }
+
+    private async Task BackAsync(ChatPeer peer, Task back)
+    {
+        try
+        {
+            await back.WaitAsync(Failover);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            Assert.Fail($"{peer.UserName} was not reconnected through nginx within {Failover} (state {peer.Hub.State}): {e}{Environment.NewLine}nginx: {Nginx.ErrorLog()}");
+        }
     }
 
     private static int ServedBy(HttpResponseMessage response) => UpstreamRecorder.PortOf(response) ??
         throw new InvalidOperationException($"No {NginxServer.UpstreamHeader} on the answer to {response.RequestMessage?.RequestUri}.");
 
     /// <summary>Which instance answered the negotiate requests of one hub connection (nginx says so in a header).</summary>
-    private sealed class UpstreamRecorder : DelegatingHandler
+    private sealed class UpstreamRecorder
     {
         private readonly Lock _lock = new();
         private int _last;
@@ -294,15 +315,23 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
                 ? endpoint.Port
                 : null;
 
+        public void Negotiated(int port)
+        {
+            lock (_lock)
+            {
+                _last = port;
+            }
+        }
+    }
+
+    private sealed class RecordingHandler(UpstreamRecorder upstreams) : DelegatingHandler
+    {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
-            if (request.RequestUri?.AbsolutePath.EndsWith("/negotiate", StringComparison.Ordinal) == true && PortOf(response) is { } port)
+            if (request.RequestUri?.AbsolutePath.EndsWith("/negotiate", StringComparison.Ordinal) == true && UpstreamRecorder.PortOf(response) is { } port)
             {
-                lock (_lock)
-                {
-                    _last = port;
-                }
+                upstreams.Negotiated(port);
             }
 
             return response;
