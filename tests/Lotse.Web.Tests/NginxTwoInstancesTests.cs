@@ -185,6 +185,18 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
         Assert.Equal(acknowledged.Select(m => m.Id), seenByCounsellor.Messages.Select(m => m.Id));
 
         AssertJsonLogsWithoutContent(survivor, acknowledged.Select(m => m.Body));
+        await AssertMetricsAsync(survivor);
+    }
+
+    /// <summary>Scraped directly on loopback (allowed by default): the instance's hubs, Kestrel and Lotse's own counters.</summary>
+    private static async Task AssertMetricsAsync(AppProcess instance)
+    {
+        using var scraper = new HttpClient();
+        var text = await scraper.GetStringAsync(new Uri(instance.Url, "/metrics"));
+        foreach (var series in new[] { "http_server_request_duration_seconds", "kestrel_active_connections", "signalr_server_active_connections", "lotse_chat_messages_sent_total" })
+        {
+            Assert.Contains(series, text, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Production logs: one JSON object per line, masked by SafeLogging as ever (no chat text, no full address).</summary>
