@@ -23,7 +23,7 @@ public static class Metrics
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<LotseMetrics>();
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(Features.Security.KeyRingSetup.ApplicationName))
+            .ConfigureResource(r => r.AddService(LotseMetrics.MeterName))
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "System.Runtime", LotseMetrics.MeterName)
