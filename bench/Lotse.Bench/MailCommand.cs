@@ -243,6 +243,7 @@ public static class MailCommand
         builder.Services.AddScoped<SendMailRequest>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<Lotse.Web.Features.Audit.AuditLog>();
+        builder.Services.AddSingleton<Lotse.Web.Features.Operations.LotseMetrics>();
         return builder.Build();
     }
 

@@ -10,6 +10,7 @@ using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Operations;
 using Lotse.Web.Features.Security;
 using Lotse.Web.Features.Privacy;
 using Lotse.Web.Features.Supervision;
@@ -37,13 +38,16 @@ builder.AddAudit();
 builder.AddPrivacy();
 builder.AddCounsellorAdmin();
 builder.AddSupervision();
+builder.AddLotseOperations();
 
 var app = builder.Build();
 
+app.UseLotseOperations();
 app.UseLotseSecurity();
 app.UseLotseWeb();
 app.UsePrivacy();
 app.MapLotseWeb();
+app.MapLotseOperations();
 app.MapCounsellors();
 app.MapRoom();
 app.MapChat();

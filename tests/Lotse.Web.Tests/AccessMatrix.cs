@@ -100,6 +100,12 @@ public static class AccessMatrix
         Page("POST", "/fehler/{code:int?}", null, _ => "/fehler/404", [NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
         Page("GET", "/sprache/{language}", null, _ => "/sprache/en", Public),
 
+        // Operations (docs/operations.md): probes for anyone; metrics only for loopback or Metrics:AllowedNetworks, which
+        // no caller of the in-memory test server is (it has no remote address), signed in or not.
+        Page("GET", "/health/live", null, _ => "/health/live", Public),
+        Page("GET", "/health/ready", null, _ => "/health/ready", Public),
+        Page("GET", "/metrics", null, _ => "/metrics", [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+
         Page("GET", "/berater", null, _ => "/berater", Public),
         Page("GET", "/berater/{id:guid}", null, r => $"/berater/{r.CounsellorA}", Public),
         Page("GET", "/berater/{id:guid}", "Availability", r => $"/berater/{r.CounsellorA}?handler=Availability", Public),

@@ -228,7 +228,13 @@ public abstract partial class WebTest(DatabaseKind kind) : IAsyncLifetime
 
     protected static async Task<string> AntiforgeryTokenAsync(HttpClient http, string page)
     {
-        var html = await http.GetStringAsync(page);
+        return AntiforgeryTokenIn(await http.GetStringAsync(page), page);
+    }
+
+    /// <summary>The antiforgery token of the form in <paramref name="html"/> (the page at <paramref name="page"/>).</summary>
+    protected static string AntiforgeryTokenIn(string html, string page)
+    {
+        ArgumentNullException.ThrowIfNull(html);
         var match = TokenPattern().Match(html);
         Assert.True(match.Success, $"No antiforgery token on {page}.");
         return WebUtility.HtmlDecode(match.Groups[1].Value);

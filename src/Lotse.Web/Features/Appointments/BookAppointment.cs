@@ -5,6 +5,7 @@ using Lotse.Domain.Notifications;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Operations;
 using Lotse.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public sealed record BookingOutcome(Guid? AppointmentId, bool Confirmed, Booking
 /// slot against the calendar as it is now; the unique index on active (counsellor, start) is the last word,
 /// so however many requests arrive at once, one wins and the others hear that the slot is no longer free.
 /// </summary>
-public sealed class BookAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, AgencyAdmin.AgencyTermsLoader terms)
+public sealed class BookAppointment(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AvailabilityNotifier notifier, AgencyAdmin.AgencyTermsLoader terms, LotseMetrics metrics)
 {
     public async Task<BookingOutcome> BookAsync(Guid clientId, Guid counsellorId, DateTime startUtc, AppointmentChannel channel, string? topic, CancellationToken cancellationToken)
     {
@@ -51,6 +52,7 @@ public sealed class BookAppointment(LotseDb db, TimeProvider clock, Notification
 
         if (outcome.AppointmentId is not null)
         {
+            metrics.AppointmentBooked();
             await notifier.ChangedAsync(counsellorId, cancellationToken);
         }
 

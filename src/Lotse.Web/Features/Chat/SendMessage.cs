@@ -1,6 +1,7 @@
 using Lotse.Domain.Chat;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Counsellors;
+using Lotse.Web.Features.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Chat;
@@ -19,7 +20,7 @@ public sealed record SendInvalid(ChatTextProblem Problem) : SendResult;
 /// Stores one chat message, exactly once per (conversation, side, client message id), and only when the rules allow it.
 /// The caller acknowledges and broadcasts only what this returns, so nothing is acknowledged that is not stored.
 /// </summary>
-public sealed class SendMessage(LotseDb db, LoadClientAvailability availability, TimeProvider clock)
+public sealed class SendMessage(LotseDb db, LoadClientAvailability availability, TimeProvider clock, LotseMetrics metrics)
 {
     public async Task<SendResult> SendAsync(ChatMember member, Guid clientMessageId, string? text, CancellationToken cancellationToken)
     {
@@ -101,6 +102,7 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
             db.ChatMessages.Add(message);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            metrics.ChatMessageSent();
             return new MessageStored(ReadChatMessages.View(message, previousId), IsNew: true);
         }
         catch (DbUpdateException)

@@ -5,6 +5,7 @@ using Lotse.Web.Data;
 using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
+using Lotse.Web.Features.Operations;
 using Lotse.Web.Features.Supervision;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +37,7 @@ public sealed record MailAgencyClosed : MailRequestResult;
 /// <remarks>
 /// After the commit the agency's supervision pages are told (optional: the mail bench's slim host has no SignalR).
 /// </remarks>
-public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, SupervisionNotifier? supervision = null)
+public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, LotseMetrics metrics, SupervisionNotifier? supervision = null)
 {
     private const int Attempts = 3;
 
@@ -165,6 +166,7 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
 
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        metrics.MailRequestReceived();
         if (supervision is not null)
         {
             await supervision.ChangedAsync(agency, cancellationToken);
