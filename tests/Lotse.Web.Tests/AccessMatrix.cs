@@ -104,7 +104,7 @@ public static class AccessMatrix
         // no caller of the in-memory test server is (it has no remote address), signed in or not.
         Page("GET", "/health/live", null, _ => "/health/live", Public),
         Page("GET", "/health/ready", null, _ => "/health/ready", Public),
-        Page("GET", "/metrics", null, _ => "/metrics", [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
+        Page("GET", "/metrics", null, _ => "/metrics", [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden]),
 
         Page("GET", "/berater", null, _ => "/berater", Public),
         Page("GET", "/berater/{id:guid}", null, r => $"/berater/{r.CounsellorA}", Public),
