@@ -97,20 +97,7 @@ public static class ChatCommand
             : $"Database: {s.Database} {Redact(connectionString)}");
 
         // 2. The app, as its own process.
-        var appSettings = new Dictionary<string, string>
-        {
-            ["Database:Provider"] = s.Database,
-            ["ConnectionStrings:Lotse"] = connectionString,
-            ["Demo:Seed"] = "false",
-            ["Mail:BackgroundServices"] = "false",
-            ["Retention:BackgroundService"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
-            // `--sign-in form` signs thousands of users in from one address; the login limits are not what is measured.
-            ["RateLimits:Login:PermitLimit"] = "100000000",
-            ["RateLimits:LoginName:PermitLimit"] = "100000000",
-        };
+        var appSettings = LotseProcess.Settings(s.Database, connectionString);
         if (s.MessagesPerWindow is { } limit)
         {
             appSettings["Chat:MessagesPerWindow"] = limit.ToString(CultureInfo.InvariantCulture);
@@ -389,23 +376,6 @@ public static class ChatCommand
                 .Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"])
                 .Concat(PostgresStatements ? ["shared_preload_libraries=pg_stat_statements"] : []);
 
-        public string AppDll()
-        {
-            if (AppDllPath is not null)
-            {
-                return Path.GetFullPath(AppDllPath);
-            }
-
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lotse.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            var dll = dir is null ? null : Path.Combine(dir.FullName, "src", "Lotse.Web", "bin", "Release", "net10.0", "Lotse.Web.dll");
-            return dll is not null && File.Exists(dll)
-                ? dll
-                : throw new OptionException("Lotse.Web.dll not found: build with `dotnet build Lotse.slnx -c Release` or pass --app-dll.");
-        }
+        public string AppDll() => LotseProcess.FindAppDll(AppDllPath);
     }
 }

@@ -28,6 +28,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's log (pg_ctl -l), where auto_explain writes its plans.</summary>
+    public string LogPath => Path.Combine(_root, "server.log");
+
     public string Version { get; private set; } = "";
 
     /// <summary>The postmaster's process id: its children are the backends whose CPU time the report adds up.</summary>
