@@ -42,6 +42,7 @@ public static partial class LoadCommand
                 o.Number("rate", 500, "requests/s of the fixed-rate step (scenarios that cannot sustain it run at half their maximum)"),
                 o.WholeNumber("workers", 16, "concurrent requests of the maximum-throughput step"),
                 o.Text("scenarios", string.Join(',', AllScenarios), "which of " + string.Join(", ", AllScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                o.OptionalText("connection-options", "appended to the app's PostgreSQL connection string, e.g. \"Max Auto Prepare=20\""),
                 o.Flag("plans", "log the PostgreSQL plan of every statement of three requests per scenario (auto_explain) and list sequential scans"),
                 o.OptionalText("app-dll", "Lotse.Web.dll to start (default: the Release build of this repository)"),
                 o.Flag("keep", "keep the run folder (app log, PostgreSQL log with the plans)"));
@@ -103,11 +104,14 @@ public static partial class LoadCommand
         var folder = s.Reuse ?? Path.Combine(runDir, "installation");
         var pgSettings = new[]
         {
-            "max_connections=200", "shared_preload_libraries=auto_explain", "auto_explain.log_min_duration=-1", "auto_explain.log_format=text",
+            // auto_explain stays off (its default) until --plans switches it on with ALTER SYSTEM: a setting given on the
+            // command line would take precedence over that.
+            "max_connections=200", "shared_preload_libraries=auto_explain",
         };
         await using var postgres = await PostgresServer.StartAsync(Path.Combine(folder, "pg"), pgSettings, cancellationToken);
         var connectionString = postgres.ConnectionString(GenerateCommand.DatabaseName, 100);
-        Console.WriteLine($"Database: PostgreSQL {postgres.Version} on port {postgres.Port} ({string.Join(", ", pgSettings)}), app pool 100, durability defaults");
+        var appConnectionString = s.ConnectionOptions is null ? connectionString : connectionString + ";" + s.ConnectionOptions;
+        Console.WriteLine($"Database: PostgreSQL {postgres.Version} on port {postgres.Port} ({string.Join(", ", pgSettings)}), app pool 100{(s.ConnectionOptions is null ? "" : "; " + s.ConnectionOptions)}, durability defaults");
 
         await using var accounts = BenchAccounts.Create(DataSetup.Postgres, connectionString, AppContext.BaseDirectory);
         if (s.Reuse is null)
@@ -119,7 +123,7 @@ public static partial class LoadCommand
         Console.WriteLine($"Data:     {world.Describe()}");
 
         var appDll = LotseProcess.FindAppDll(s.AppDll);
-        await using var app = await LotseProcess.StartAsync(appDll, runDir, LotseProcess.Settings(DataSetup.Postgres, connectionString), cancellationToken);
+        await using var app = await LotseProcess.StartAsync(appDll, runDir, LotseProcess.Settings(DataSetup.Postgres, appConnectionString), cancellationToken);
         Console.WriteLine($"App:      {appDll} as pid {app.Pid} on {app.Url} (Production, no demo data, mail and retention jobs off, Warning logs)");
 
         var cookies = await accounts.IssueCookiesAsync(world.UserIds(), null, cancellationToken);
@@ -230,7 +234,7 @@ public static partial class LoadCommand
     [GeneratedRegex(@"Seq Scan on (\S+)")]
     private static partial Regex SeqScanPattern();
 
-    private sealed record Settings(string? Reuse, double Scale, int Seed, int Duration, int Warmup, double Rate, int Workers, string[] Scenarios, bool Plans, string? AppDll, bool Keep);
+    private sealed record Settings(string? Reuse, double Scale, int Seed, int Duration, int Warmup, double Rate, int Workers, string[] Scenarios, string? ConnectionOptions, bool Plans, string? AppDll, bool Keep);
 
     public sealed record BenchCounsellor(Guid Id, string UserId, int Upcoming);
 
@@ -344,9 +348,15 @@ public static partial class LoadCommand
         /// </summary>
         private static async Task<HttpOperation> PrepareFormsAsync(HttpClient http, World world, Dictionary<string, string> cookies, long count, Func<long, World, (Uri Page, string UserId, FormFor Fill)> which, CancellationToken cancellationToken)
         {
+            // Some candidates give no form (a counsellor only for regular clients, no free slot left): try up to twice as many.
             var forms = new ConcurrentDictionary<long, Form>();
-            await Parallel.ForEachAsync(LongRange(count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (n, ct) =>
+            await Parallel.ForEachAsync(LongRange(2 * count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (n, ct) =>
             {
+                if (forms.Count >= count)
+                {
+                    return;
+                }
+
                 var (page, userId, fill) = which(n, world);
                 using var request = new HttpRequestMessage(HttpMethod.Get, page);
                 request.Headers.Add("Cookie", cookies[userId]);
@@ -359,7 +369,7 @@ public static partial class LoadCommand
                     forms[n] = form with { Cookie = antiforgery is null ? cookies[userId] : cookies[userId] + "; " + antiforgery };
                 }
             });
-            var ready = forms.OrderBy(f => f.Key).Select(f => f.Value).ToArray();
+            var ready = forms.OrderBy(f => f.Key).Select(f => f.Value).Take((int)count).ToArray();
             if (ready.Length < count)
             {
                 Console.Error.WriteLine($"  only {ready.Length:N0} of {count:N0} forms could be prepared (no free slot left, or the page refused)");
