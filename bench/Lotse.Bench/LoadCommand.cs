@@ -43,6 +43,7 @@ public static partial class LoadCommand
                 o.WholeNumber("workers", 16, "concurrent requests of the maximum-throughput step"),
                 o.Text("scenarios", string.Join(',', AllScenarios), "which of " + string.Join(", ", AllScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 o.OptionalText("connection-options", "appended to the app's PostgreSQL connection string, e.g. \"Max Auto Prepare=20\""),
+                o.OptionalText("app-env", "extra environment of the app process, NAME=VALUE[;NAME=VALUE], e.g. DOTNET_TieredPGO=0"),
                 o.Flag("plans", "log the PostgreSQL plan of every statement of three requests per scenario (auto_explain) and list sequential scans"),
                 o.OptionalText("app-dll", "Lotse.Web.dll to start (default: the Release build of this repository)"),
                 o.Flag("keep", "keep the run folder (app log, PostgreSQL log with the plans)"));
@@ -123,8 +124,14 @@ public static partial class LoadCommand
         Console.WriteLine($"Data:     {world.Describe()}");
 
         var appDll = LotseProcess.FindAppDll(s.AppDll);
-        await using var app = await LotseProcess.StartAsync(appDll, runDir, LotseProcess.Settings(DataSetup.Postgres, appConnectionString), cancellationToken);
-        Console.WriteLine($"App:      {appDll} as pid {app.Pid} on {app.Url} (Production, no demo data, mail and retention jobs off, Warning logs)");
+        var appSettings = LotseProcess.Settings(DataSetup.Postgres, appConnectionString);
+        foreach (var pair in (s.AppEnvironment ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            appSettings[pair.Split('=', 2)[0]] = pair.Split('=', 2).ElementAtOrDefault(1) ?? "";
+        }
+
+        await using var app = await LotseProcess.StartAsync(appDll, runDir, appSettings, cancellationToken);
+        Console.WriteLine($"App:      {appDll} as pid {app.Pid} on {app.Url} (Production, no demo data, mail and retention jobs off, Warning logs{(s.AppEnvironment is null ? "" : "; " + s.AppEnvironment)})");
 
         var cookies = await accounts.IssueCookiesAsync(world.UserIds(), null, cancellationToken);
         if (!await BenchAccounts.AppAcceptsAsync(app.Url, cookies[world.Counsellors[0].UserId], Roles.Counsellor, cancellationToken)
@@ -234,7 +241,7 @@ public static partial class LoadCommand
     [GeneratedRegex(@"Seq Scan on (\S+)")]
     private static partial Regex SeqScanPattern();
 
-    private sealed record Settings(string? Reuse, double Scale, int Seed, int Duration, int Warmup, double Rate, int Workers, string[] Scenarios, string? ConnectionOptions, bool Plans, string? AppDll, bool Keep);
+    private sealed record Settings(string? Reuse, double Scale, int Seed, int Duration, int Warmup, double Rate, int Workers, string[] Scenarios, string? ConnectionOptions, string? AppEnvironment, bool Plans, string? AppDll, bool Keep);
 
     public sealed record BenchCounsellor(Guid Id, string UserId, int Upcoming);
 
