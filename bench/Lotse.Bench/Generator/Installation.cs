@@ -119,7 +119,10 @@ public sealed class Installation(IServiceProvider services, InstallationSize siz
         await using var work = services.CreateAsyncScope();
         _db = work.ServiceProvider.GetRequiredService<LotseDb>();
         _db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var bulk = await BulkSession.OpenAsync(_db, work.ServiceProvider.GetRequiredService<CounsellingContent>(), cancellationToken);
+        var content = work.ServiceProvider.GetRequiredService<CounsellingContent>();
+        // The first protection creates the key ring's key (saved through LotseDb): before the bulk load holds SQLite's one write lock.
+        content.Protect("");
+        await using var bulk = await BulkSession.OpenAsync(_db, content, cancellationToken);
         _bulk = bulk;
         await AccountsAsync(work.ServiceProvider, cancellationToken);
         await SchedulesAsync(cancellationToken);
