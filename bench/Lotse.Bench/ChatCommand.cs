@@ -94,7 +94,7 @@ public static class ChatCommand
             ?? $"Data Source={Path.Combine(runDir, "lotse-bench.db")}";
         Console.WriteLine(postgres is not null
             ? $"Database: throwaway PostgreSQL {postgres.Version} cluster on port {postgres.Port} ({string.Join(", ", s.PostgresSettings())}); app pool {s.PoolSize}"
-            : $"Database: {s.Database} {Redact(connectionString)}");
+            : $"Database: {s.Database} {ConnectionStrings.Redact(connectionString)}");
 
         // 2. The app, as its own process.
         var appSettings = LotseProcess.Settings(s.Database, connectionString);
@@ -263,9 +263,6 @@ public static class ChatCommand
         Console.WriteLine();
         return cookies;
     }
-
-    private static string Redact(string connectionString) =>
-        string.Join(';', connectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
 
     private static void TryDelete(string dir)
     {

@@ -66,7 +66,7 @@ public static class GenerateCommand
             ? await PostgresServer.StartAsync(Path.Combine(folder, "pg"), ["max_wal_size=4GB", "checkpoint_timeout=30min"], cancel.Token)
             : null;
         connectionString ??= postgres is not null ? postgres.ConnectionString(DatabaseName, 10) : $"Data Source={Path.Combine(Directory.CreateDirectory(folder).FullName, "lotse.db")}";
-        Console.WriteLine($"Database: {(isPostgres ? "PostgreSQL" : "SQLite")} {Redacted(connectionString)}");
+        Console.WriteLine($"Database: {(isPostgres ? "PostgreSQL" : "SQLite")} {ConnectionStrings.Redact(connectionString)}");
 
         await using var accounts = BenchAccounts.Create(isPostgres ? DataSetup.Postgres : DataSetup.Sqlite, connectionString, AppContext.BaseDirectory);
         var installation = new Installation(accounts.Services, size, seed, line => Console.Error.WriteLine($"[{clock.Elapsed:mm\\:ss}] {line}"));
@@ -80,7 +80,4 @@ public static class GenerateCommand
 
         return 0;
     }
-
-    private static string Redacted(string connectionString) =>
-        string.Join(';', connectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
 }

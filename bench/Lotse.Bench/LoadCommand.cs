@@ -154,8 +154,9 @@ public static partial class LoadCommand
         foreach (var name in s.Scenarios)
         {
             var scenario = scenarios.Get(name);
-            // Warm-up: JIT, connection pools, caches; forms are costly to prepare, a few hundred warm their path as well.
-            var warm = Math.Min(scenario.MaxForms, 300);
+            // Warm-up: JIT (tiering takes tens of seconds on two busy cores), connection pools, caches; forms are costly
+            // to prepare, so a form scenario warms up with a few hundred.
+            var warm = scenario.MaxForms == long.MaxValue ? long.MaxValue : Math.Min(scenario.MaxForms, 300);
             await load.ClosedLoopAsync(await scenario.PrepareAsync(warm, cancellationToken), s.Workers, TimeSpan.FromSeconds(s.Warmup), warm, cancellationToken);
             var maxOperation = await scenario.PrepareAsync(scenario.MaxForms, cancellationToken);
             var max = await load.ClosedLoopAsync(maxOperation, s.Workers, TimeSpan.FromSeconds(s.Duration), scenario.MaxForms, cancellationToken);
@@ -287,7 +288,10 @@ public static partial class LoadCommand
         }
     }
 
-    /// <summary>One scenario: what it does and, for n requests to come, the operation that makes the n-th.</summary>
+    /// <summary>
+    /// One scenario: what it does, how many requests a step may make at most (forms: as many as are prepared; GET:
+    /// no limit, long.MaxValue) and, for n requests to come, the operation that makes the n-th.
+    /// </summary>
     private sealed record Scenario(string What, long MaxForms, Func<long, CancellationToken, Task<HttpOperation>> PrepareAsync);
 
     private sealed partial class Scenarios
@@ -309,16 +313,16 @@ public static partial class LoadCommand
                 ? "GET /health/live (anonymous, the app's whole middleware pipeline, a trivial answer)"
                 : "GET /sprache/de?zurueck=/ (no /health/live in this build; the language switch is the app's cheapest anonymous endpoint behind its whole middleware pipeline: sets a cookie, redirects)";
             var ceilingUri = new Uri(ceilingPath, UriKind.Relative);
-            s.Add("ceiling", $"GET {ceilingPath}, anonymous", 2_000_000, _ => Get(http, ceilingUri, null, ceilingStatus));
+            s.Add("ceiling", $"GET {ceilingPath}, anonymous", _ => Get(http, ceilingUri, null, ceilingStatus));
 
             var dashboard = new Uri("/", UriKind.Relative);
-            s.Add("dashboard", "GET / as a counsellor (200 counsellors in turn)", 2_000_000, n => Get(http, dashboard, cookies[world.Counsellors[(int)(n % world.Counsellors.Count)].UserId], HttpStatusCode.OK));
-            s.Add("counsellor", "GET /berater/{id} as a client of that counsellor", 2_000_000, n =>
+            s.Add("dashboard", "GET / as a counsellor (200 counsellors in turn)", n => Get(http, dashboard, cookies[world.Counsellors[(int)(n % world.Counsellors.Count)].UserId], HttpStatusCode.OK));
+            s.Add("counsellor", "GET /berater/{id} as a client of that counsellor", n =>
             {
                 var c = world.Clients[(int)(n % world.Clients.Count)];
                 return Get(http, new Uri($"/berater/{c.CounsellorId}", UriKind.Relative), cookies[c.UserId], HttpStatusCode.OK);
             });
-            s.Add("slots", "GET /berater/{id}/termin (free slots) as a client of that counsellor", 2_000_000, n =>
+            s.Add("slots", "GET /berater/{id}/termin (free slots) as a client of that counsellor", n =>
             {
                 var c = world.Clients[(int)(n % world.Clients.Count)];
                 return Get(http, new Uri($"/berater/{c.CounsellorId}/termin", UriKind.Relative), cookies[c.UserId], HttpStatusCode.OK);
@@ -330,8 +334,9 @@ public static partial class LoadCommand
             return s;
         }
 
-        private void Add(string name, string what, long max, Func<long, Task<bool>> request) =>
-            _all[name] = new Scenario(what, max, (_, _) => Task.FromResult<HttpOperation>((_, n, _) => request(n)));
+        /// <summary>A GET scenario: nothing to prepare, no limit on how many.</summary>
+        private void Add(string name, string what, Func<long, Task<bool>> request) =>
+            _all[name] = new Scenario(what, long.MaxValue, (_, _) => Task.FromResult<HttpOperation>((_, n, _) => request(n)));
 
         private static async Task<bool> Get(HttpClient http, Uri uri, string? cookie, HttpStatusCode expected)
         {
