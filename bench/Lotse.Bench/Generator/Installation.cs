@@ -325,24 +325,16 @@ public sealed class Installation(IServiceProvider services, InstallationSize siz
         await using var table = await _bulk.TableAsync<Appointment>(cancellationToken);
         using var meter = new Meter("appointments", size.Appointments, progress);
         var clientsOf = ClientsByCounsellor();
-        var weightSum = _popularity.Sum();
         var from = DateOnly.FromDateTime(_today.AddDays(-180));
         var to = DateOnly.FromDateTime(_today.AddDays(60));
+        var slotsOf = _counsellors.Select(c => Slots(c, from, to)).ToArray();
+        var wantedOf = ShareByPopularity(size.Appointments, slotsOf.Select(s => (int)(s.Count * 0.7)).ToArray());
+        var written = 0;
         foreach (var c in _counsellors)
         {
-            var slots = new List<(DateTime Start, AppointmentChannel Channel)>();
-            for (var day = from; day < to; day = day.AddDays(1))
-            {
-                foreach (var h in c.Hours.Where(h => h.Day == day.DayOfWeek))
-                {
-                    for (var t = h.From; t.AddMinutes(c.SlotMinutes) <= h.To && t >= h.From; t = t.AddMinutes(c.SlotMinutes))
-                    {
-                        slots.Add((BerlinTime.TryToUtc(day, t, out var utc) ? utc : default, h.Channel));
-                    }
-                }
-            }
-
-            var wanted = Math.Min((int)(slots.Count * 0.7), (int)Math.Round(size.Appointments * _popularity[c.Index] / weightSum));
+            var slots = slotsOf[c.Index];
+            var wanted = Math.Min(wantedOf[c.Index], size.Appointments - written);
+            written += wanted;
             random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slots));
             foreach (var (start, channel) in slots.Take(wanted).Where(s => s.Start != default))
             {
@@ -592,6 +584,47 @@ public sealed class Installation(IServiceProvider services, InstallationSize siz
         {
             await db.Database.ExecuteSqlRawAsync("ANALYZE", cancellationToken);
         }
+    }
+
+    /// <summary>The counsellor's slots in their booking hours between two days (UTC starts; default where the Berlin time does not exist).</summary>
+    private static List<(DateTime Start, AppointmentChannel Channel)> Slots(GenCounsellor c, DateOnly from, DateOnly to)
+    {
+        var slots = new List<(DateTime Start, AppointmentChannel Channel)>();
+        for (var day = from; day < to; day = day.AddDays(1))
+        {
+            foreach (var h in c.Hours.Where(h => h.Day == day.DayOfWeek))
+            {
+                for (var t = h.From; t.AddMinutes(c.SlotMinutes) <= h.To && t >= h.From; t = t.AddMinutes(c.SlotMinutes))
+                {
+                    slots.Add((BerlinTime.TryToUtc(day, t, out var utc) ? utc : default, h.Channel));
+                }
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>
+    /// Splits <paramref name="total"/> over the counsellors in proportion to their popularity, but none above their cap:
+    /// what a popular counsellor cannot take goes to the others (the factor on the shares is found by bisection).
+    /// </summary>
+    private int[] ShareByPopularity(int total, int[] caps)
+    {
+        var weightSum = _popularity.Sum();
+        int[] At(double factor) => caps.Select((cap, i) => Math.Min(cap, (int)Math.Round(factor * total * _popularity[i] / weightSum))).ToArray();
+        double low = 0, high = 1;
+        while (At(high).Sum() < total && high < 1e6)
+        {
+            high *= 2;
+        }
+
+        for (var step = 0; step < 50; step++)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = At(middle).Sum() < total ? (middle, high) : (low, middle);
+        }
+
+        return At(high);
     }
 
     private List<GenClient>[] ClientsByCounsellor()
