@@ -94,23 +94,10 @@ public static class ChatCommand
             ?? $"Data Source={Path.Combine(runDir, "lotse-bench.db")}";
         Console.WriteLine(postgres is not null
             ? $"Database: throwaway PostgreSQL {postgres.Version} cluster on port {postgres.Port} ({string.Join(", ", s.PostgresSettings())}); app pool {s.PoolSize}"
-            : $"Database: {s.Database} {Redact(connectionString)}");
+            : $"Database: {s.Database} {ConnectionStrings.Redact(connectionString)}");
 
         // 2. The app, as its own process.
-        var appSettings = new Dictionary<string, string>
-        {
-            ["Database:Provider"] = s.Database,
-            ["ConnectionStrings:Lotse"] = connectionString,
-            ["Demo:Seed"] = "false",
-            ["Mail:BackgroundServices"] = "false",
-            ["Retention:BackgroundService"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
-            // `--sign-in form` signs thousands of users in from one address; the login limits are not what is measured.
-            ["RateLimits:Login:PermitLimit"] = "100000000",
-            ["RateLimits:LoginName:PermitLimit"] = "100000000",
-        };
+        var appSettings = LotseProcess.Settings(s.Database, connectionString);
         if (s.MessagesPerWindow is { } limit)
         {
             appSettings["Chat:MessagesPerWindow"] = limit.ToString(CultureInfo.InvariantCulture);
@@ -277,9 +264,6 @@ public static class ChatCommand
         return cookies;
     }
 
-    private static string Redact(string connectionString) =>
-        string.Join(';', connectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));
-
     private static void TryDelete(string dir)
     {
         try
@@ -389,23 +373,6 @@ public static class ChatCommand
                 .Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"])
                 .Concat(PostgresStatements ? ["shared_preload_libraries=pg_stat_statements"] : []);
 
-        public string AppDll()
-        {
-            if (AppDllPath is not null)
-            {
-                return Path.GetFullPath(AppDllPath);
-            }
-
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lotse.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            var dll = dir is null ? null : Path.Combine(dir.FullName, "src", "Lotse.Web", "bin", "Release", "net10.0", "Lotse.Web.dll");
-            return dll is not null && File.Exists(dll)
-                ? dll
-                : throw new OptionException("Lotse.Web.dll not found: build with `dotnet build Lotse.slnx -c Release` or pass --app-dll.");
-        }
+        public string AppDll() => LotseProcess.FindAppDll(AppDllPath);
     }
 }

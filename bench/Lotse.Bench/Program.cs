@@ -5,6 +5,8 @@ using Lotse.Bench;
 var commands = new Dictionary<string, (string Summary, Func<string[], Task<int>> Run)>(StringComparer.OrdinalIgnoreCase)
 {
     ["chat"] = ("N clients and counsellors chatting over SignalR: messages/s, ack and delivery latency", ChatCommand.RunAsync),
+    ["generate"] = ("fills a database with a large installation (100 agencies ... 2,000,000 messages at scale 1), repeatable from a seed", GenerateCommand.RunAsync),
+    ["load"] = ("the app on a generated installation: requests/s and p50/p99 of dashboard, counsellor page, slots, booking, mail request vs. the same app's ceiling", LoadCommand.RunAsync),
     ["mail"] = ("10,000 new mail requests routed over 1,000 counsellors: requests/s, p99 latency, capacity invariant", MailCommand.RunAsync),
 };
 

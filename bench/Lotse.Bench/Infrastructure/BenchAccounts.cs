@@ -44,6 +44,9 @@ public sealed partial class BenchAccounts : IAsyncDisposable
 
     private BenchAccounts(WebApplication services) => _services = services;
 
+    /// <summary>The app's services as built here (LotseDb, Identity, the key ring and content protection) for seeding.</summary>
+    public IServiceProvider Services => _services.Services;
+
     /// <param name="contentRoot">The app's content root (its configuration files).</param>
     public static BenchAccounts Create(string provider, string connectionString, string contentRoot)
     {

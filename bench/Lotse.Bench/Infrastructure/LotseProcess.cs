@@ -31,6 +31,44 @@ public sealed class LotseProcess : IAsyncDisposable
     /// <summary>LOCALAPPDATA of the app process: a folder of the run, so that nothing the app might keep there lands in the user's home.</summary>
     public string AppHome { get; }
 
+    /// <summary>
+    /// How every benchmark runs the app: on the given database, without demo data, background mail and retention jobs,
+    /// logging at Warning; the login limits raised, because one address signs in many users and they are not measured.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string provider, string connectionString) => new()
+    {
+        ["Database:Provider"] = provider,
+        ["ConnectionStrings:Lotse"] = connectionString,
+        ["Demo:Seed"] = "false",
+        ["Mail:BackgroundServices"] = "false",
+        ["Retention:BackgroundService"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
+        ["RateLimits:Login:PermitLimit"] = "100000000",
+        ["RateLimits:LoginName:PermitLimit"] = "100000000",
+    };
+
+    /// <summary>The given path, or the Release build of Lotse.Web in the repository the bench runs from.</summary>
+    public static string FindAppDll(string? given)
+    {
+        if (given is not null)
+        {
+            return Path.GetFullPath(given);
+        }
+
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lotse.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
+        var dll = dir is null ? null : Path.Combine(dir.FullName, "src", "Lotse.Web", "bin", "Release", "net10.0", "Lotse.Web.dll");
+        return dll is not null && File.Exists(dll)
+            ? dll
+            : throw new OptionException("Lotse.Web.dll not found: build with `dotnet build Lotse.slnx -c Release` or pass --app-dll.");
+    }
+
     public static async Task<LotseProcess> StartAsync(string appDll, string runDir, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -28,6 +28,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server's log (pg_ctl -l), where auto_explain writes its plans.</summary>
+    public string LogPath => Path.Combine(_root, "server.log");
+
     public string Version { get; private set; } = "";
 
     /// <summary>The postmaster's process id: its children are the backends whose CPU time the report adds up.</summary>
@@ -37,7 +40,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database, int maxPoolSize) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Maximum Pool Size={maxPoolSize}";
 
-    /// <param name="root">An empty folder of the run; the cluster lives in root/data.</param>
+    /// <param name="root">A folder of the run; the cluster lives in root/data. A cluster already there (a generated
+    /// installation) is started as it is.</param>
     /// <param name="settings">Extra server settings ("name=value").</param>
     public static async Task<PostgresServer> StartAsync(string root, IEnumerable<string> settings, CancellationToken cancellationToken)
     {
@@ -51,7 +55,11 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var server = new PostgresServer(binDir, root, Ports.Free(), asPostgres);
-        await server.PgAsync("initdb", ["-D", server._dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], cancellationToken);
+        if (!File.Exists(Path.Combine(server._dataDir, "PG_VERSION")))
+        {
+            await server.PgAsync("initdb", ["-D", server._dataDir, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], cancellationToken);
+        }
+
         var options = string.Join(' ', new[] { $"-p {server.Port}", $"-k {root}", "-c listen_addresses=127.0.0.1" }
             .Concat(settings.Select(s => "-c " + s)));
         await server.PgAsync("pg_ctl", ["-D", server._dataDir, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken);

@@ -22,10 +22,24 @@ public sealed record AgencyTerms(TimeSpan MinimumNotice, TimeSpan CancelCutoff, 
 
 public sealed class AgencyTermsLoader(LotseDb db, IOptions<BookingOptions> options)
 {
-    public async Task<AgencyTerms> ForCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken) =>
-        await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken) is { } agencyId
-            ? await ForAgencyAsync(agencyId, cancellationToken)
-            : Defaults(null);
+    /// <summary>
+    /// A counsellor's terms as first read in this request (the loader is scoped): a page asks for them from several
+    /// places (availability, slot planner), and two reads a few milliseconds apart should not disagree anyway.
+    /// </summary>
+    private readonly Dictionary<Guid, AgencyTerms> _byCounsellor = [];
+
+    public async Task<AgencyTerms> ForCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken)
+    {
+        if (!_byCounsellor.TryGetValue(counsellorId, out var terms))
+        {
+            terms = await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken) is { } agencyId
+                ? await ForAgencyAsync(agencyId, cancellationToken)
+                : Defaults(null);
+            _byCounsellor[counsellorId] = terms;
+        }
+
+        return terms;
+    }
 
     public async Task<AgencyTerms> ForAgencyAsync(Guid agencyId, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.AgencyAdmin;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
@@ -55,22 +56,26 @@ public sealed class BookModel(
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
+    /// <summary>
+    /// Books, and shows the page again only when the booking was refused: the slot list is loaded for that page, not
+    /// for a booking that succeeds (BookAppointment checks availability, agency and slot itself, in its transaction).
+    /// </summary>
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(id, cancellationToken))
+        if (!await ActiveCounsellors.IsActiveAsync(db, id, cancellationToken))
         {
             return NotFound();
         }
 
         if (!ModelState.IsValid)
         {
-            return Page();
+            return await PageAgainAsync(id, cancellationToken);
         }
 
         if (!TryParseSlot(Slot!, out var startUtc, out var channel))
         {
             ModelState.AddModelError(nameof(Slot), t["Bitte wählen Sie einen Termin aus der Liste."]);
-            return Page();
+            return await PageAgainAsync(id, cancellationToken);
         }
 
         var clientId = await lookup.CurrentClientIdAsync(cancellationToken);
@@ -93,16 +98,23 @@ public sealed class BookModel(
                 ModelState.AddModelError(string.Empty, t["Die Beratungsstelle nimmt zurzeit keine neuen Anfragen an."]);
                 break;
             case BookingRefusal.BookingDisabled:
+                if (!await LoadAsync(id, cancellationToken))
+                {
+                    return NotFound();
+                }
+
                 ModelState.AddModelError(string.Empty, t["Bei {0} ist gerade keine Terminbuchung möglich.", Counsellor.DisplayName]);
-                break;
+                return Page();
             default:
                 ModelState.AddModelError(nameof(Slot), t["Termin ist nicht mehr frei. Bitte wählen Sie einen anderen."]);
                 break;
         }
 
-        await LoadAsync(id, cancellationToken);
-        return Page();
+        return await PageAgainAsync(id, cancellationToken);
     }
+
+    private async Task<IActionResult> PageAgainAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        await LoadAsync(counsellorId, cancellationToken) ? Page() : NotFound();
 
     private static bool TryParseSlot(string value, out DateTime startUtc, out AppointmentChannel channel)
     {
