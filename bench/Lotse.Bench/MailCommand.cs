@@ -238,8 +238,9 @@ public static class MailCommand
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddLotseData();
-        // What the handler needs, registered as the app registers it (MailSetup, NotificationsSetup): scoped.
+        // What the handler needs, registered as the app registers it (MailSetup, NotificationsSetup, AgencyAdminSetup): scoped.
         builder.Services.AddScoped<NotificationOutbox>();
+        builder.Services.AddScoped<Lotse.Web.Features.AgencyAdmin.CounsellorAgencies>();
         builder.Services.AddScoped<SendMailRequest>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<Lotse.Web.Features.Audit.AuditLog>();

@@ -7,6 +7,7 @@ public static class AgencyAdminSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<AdminAgency>();
+        builder.Services.AddScoped<CounsellorAgencies>();
         builder.Services.AddScoped<AgencyTermsLoader>();
         builder.Services.AddScoped<AgencyContacts>();
     }

@@ -1,6 +1,5 @@
 using Lotse.Domain.Agencies;
 using Lotse.Web.Data;
-using Lotse.Web.Features.Mail;
 using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.AgencyAdmin;
@@ -12,12 +11,10 @@ public sealed record AgencyContact(string AgencyName, SupportContactDetails Supp
 /// Finds the support contact an agency set (issue 8): for its counsellors and admins (page footer) and for clients on
 /// its counsellors' pages. Null when the agency set none; the installation's contact is shown then.
 /// </summary>
-public sealed class AgencyContacts(LotseDb db)
+public sealed class AgencyContacts(LotseDb db, CounsellorAgencies agencies)
 {
     public async Task<AgencyContact?> ForCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken) =>
-        await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken) is { } agencyId
-            ? Of(await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agencyId, cancellationToken))
-            : null;
+        Of(await agencies.OfAsync(counsellorId, cancellationToken));
 
     /// <summary>For a counsellor or admin: their agency's contact (the first by name, as the admin pages take it).</summary>
     public async Task<AgencyContact?> ForStaffAsync(string userId, CancellationToken cancellationToken) =>

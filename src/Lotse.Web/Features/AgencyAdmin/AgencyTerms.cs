@@ -2,7 +2,6 @@ using Lotse.Domain.Agencies;
 using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Appointments;
-using Lotse.Web.Features.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,38 +11,26 @@ namespace Lotse.Web.Features.AgencyAdmin;
 public sealed record AgencyClosure(string AgencyName, string Message, string? PointerAgencyName, SupportContactDetails? PointerSupport);
 
 /// <summary>
-/// An agency's settings as they bear on one of its counsellors (their first agency, as mail routing takes it):
+/// An agency's settings as they bear on one of its counsellors (their agency, <see cref="CounsellorAgencies"/>):
 /// the booking rules (the agency's, else the installation's) and whether it is closed for new requests.
 /// </summary>
-public sealed record AgencyTerms(TimeSpan MinimumNotice, TimeSpan CancelCutoff, int WeeksAhead, AgencyClosure? Closure)
+/// <param name="AgencyId">The agency they come from; null for a counsellor of no agency (the installation's rules).</param>
+public sealed record AgencyTerms(Guid? AgencyId, TimeSpan MinimumNotice, TimeSpan CancelCutoff, int WeeksAhead, AgencyClosure? Closure)
 {
     public BookingRules RulesFor(int slotMinutes) => new(slotMinutes, MinimumNotice, WeeksAhead, CancelCutoff);
 }
 
-public sealed class AgencyTermsLoader(LotseDb db, IOptions<BookingOptions> options)
+public sealed class AgencyTermsLoader(LotseDb db, CounsellorAgencies agencies, IOptions<BookingOptions> options)
 {
-    /// <summary>
-    /// A counsellor's terms as first read in this request (the loader is scoped): a page asks for them from several
-    /// places (availability, slot planner), and two reads a few milliseconds apart should not disagree anyway.
-    /// </summary>
-    private readonly Dictionary<Guid, AgencyTerms> _byCounsellor = [];
+    /// <summary>A counsellor's terms, from their agency as first read in this request.</summary>
+    public async Task<AgencyTerms> ForCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        await TermsOfAsync(await agencies.OfAsync(counsellorId, cancellationToken), cancellationToken);
 
-    public async Task<AgencyTerms> ForCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken)
+    public async Task<AgencyTerms> ForAgencyAsync(Guid agencyId, CancellationToken cancellationToken) =>
+        await TermsOfAsync(await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agencyId, cancellationToken), cancellationToken);
+
+    private async Task<AgencyTerms> TermsOfAsync(Agency? agency, CancellationToken cancellationToken)
     {
-        if (!_byCounsellor.TryGetValue(counsellorId, out var terms))
-        {
-            terms = await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken) is { } agencyId
-                ? await ForAgencyAsync(agencyId, cancellationToken)
-                : Defaults(null);
-            _byCounsellor[counsellorId] = terms;
-        }
-
-        return terms;
-    }
-
-    public async Task<AgencyTerms> ForAgencyAsync(Guid agencyId, CancellationToken cancellationToken)
-    {
-        var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Id == agencyId, cancellationToken);
         if (agency is null)
         {
             return Defaults(null);
@@ -77,6 +64,7 @@ public sealed class AgencyTermsLoader(LotseDb db, IOptions<BookingOptions> optio
     {
         var o = options.Value;
         return new AgencyTerms(
+            agency?.Id,
             TimeSpan.FromHours(agency?.MinimumNoticeHours ?? o.MinimumNoticeHours),
             TimeSpan.FromHours(agency?.CancelCutoffHours ?? o.CancelCutoffHours),
             o.WeeksAhead,

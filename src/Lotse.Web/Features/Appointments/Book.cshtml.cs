@@ -23,7 +23,6 @@ public sealed class BookModel(
     CounsellorLookup lookup,
     BookAppointment book,
     TimeProvider clock,
-    AgencyTermsLoader terms,
     IStringLocalizer<SharedResource> t) : PageModel
 {
     public sealed record DaySlots(DateOnly Day, IReadOnlyList<Slot> Slots);
@@ -62,11 +61,7 @@ public sealed class BookModel(
     /// </summary>
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await ActiveCounsellors.IsActiveAsync(db, id, cancellationToken))
-        {
-            return NotFound();
-        }
-
+        // An unknown or disabled counsellor: BookAppointment refuses as UnknownCounsellor, the page load finds none.
         if (!ModelState.IsValid)
         {
             return await PageAgainAsync(id, cancellationToken);
@@ -141,10 +136,9 @@ public sealed class BookModel(
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var slotMinutes = await db.Counsellors.AsNoTracking().Where(c => c.Id == counsellorId).Select(c => c.SlotMinutes).SingleAsync(cancellationToken);
-        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, now, cancellationToken);
+        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, view.Terms.AgencyId, now, view.Absences, cancellationToken);
         Channels = calendar.Hours.Select(h => h.Channel).Distinct().Order().ToList();
-        var slots = SlotPlanner.FreeSlots(calendar, (await terms.ForCounsellorAsync(counsellorId, cancellationToken)).RulesFor(slotMinutes), BerlinTime.Zone, now, Channel);
+        var slots = SlotPlanner.FreeSlots(calendar, view.Terms.RulesFor(view.SlotMinutes), BerlinTime.Zone, now, Channel);
         Days = slots
             .GroupBy(s => DateOnly.FromDateTime(BerlinTime.ToLocal(s.StartUtc)))
             .Select(g => new DaySlots(g.Key, g.ToList()))

@@ -3,6 +3,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Appointments;
 using Lotse.Domain.Notifications;
 using Lotse.Web.Data;
+using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Features.Operations;
@@ -65,21 +66,22 @@ public sealed class BookAppointment(LotseDb db, TimeProvider clock, Notification
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.LockCounsellorAsync(counsellorId, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var counsellor = await db.Counsellors.AsNoTracking().SingleOrDefaultAsync(c => c.Id == counsellorId, cancellationToken);
+        // A disabled counsellor (issue 8) is as unknown to a client as one who does not exist.
+        var counsellor = await db.Counsellors.AsNoTracking().Where(c => c.Id == counsellorId).Active(db).SingleOrDefaultAsync(cancellationToken);
         if (counsellor is null)
         {
             return new BookingOutcome(null, false, BookingRefusal.UnknownCounsellor);
         }
 
         var relation = await db.CounsellingRelations.SingleOrDefaultAsync(r => r.CounsellorId == counsellorId && r.ClientId == clientId, cancellationToken);
-        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, now, cancellationToken);
+        var agencyTerms = await terms.ForCounsellorAsync(counsellorId, cancellationToken);
+        var calendar = await CalendarLoader.LoadAsync(db, counsellorId, agencyTerms.AgencyId, now, knownAbsences: null, cancellationToken);
         var availability = Availability.For(counsellor.Status, relation?.IsRegularClient == true, calendar.Absences, now);
         if (!availability.CanBook)
         {
             return new BookingOutcome(null, false, BookingRefusal.BookingDisabled);
         }
 
-        var agencyTerms = await terms.ForCounsellorAsync(counsellorId, cancellationToken);
         if (agencyTerms.Closure is not null)
         {
             return new BookingOutcome(null, false, BookingRefusal.AgencyClosed);
@@ -105,8 +107,7 @@ public sealed class BookAppointment(LotseDb db, TimeProvider clock, Notification
         }
 
         var kind = counsellor.AutoConfirm ? NotificationKind.AppointmentConfirmed : NotificationKind.AppointmentRequested;
-        await outbox.AddAsync(appointment, kind, AppointmentParty.Counsellor, cancellationToken);
-        await outbox.AddAsync(appointment, kind, AppointmentParty.Client, cancellationToken);
+        await outbox.AddForBothAsync(appointment, kind, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return new BookingOutcome(appointment.Id, counsellor.AutoConfirm, null);

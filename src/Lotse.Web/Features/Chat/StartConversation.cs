@@ -2,6 +2,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Audit;
 using Lotse.Domain.Chat;
 using Lotse.Web.Data;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Counsellors;
@@ -21,7 +22,7 @@ public sealed record StartCounsellorNotFound : StartResult;
 /// A client opens a chat with a counsellor: the open conversation they already have with this counsellor, or a new
 /// one, and only when <see cref="ChatRules.ClientMayStart"/> allows it (the same availability the profile page shows).
 /// </summary>
-public sealed class StartConversation(LotseDb db, LoadClientAvailability availability, TimeProvider clock, AuditLog audit)
+public sealed class StartConversation(LotseDb db, LoadClientAvailability availability, CounsellorAgencies agencies, TimeProvider clock, AuditLog audit)
 {
     public async Task<StartResult> StartAsync(Guid clientId, Guid counsellorId, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public sealed class StartConversation(LotseDb db, LoadClientAvailability availab
         await db.EnsureRelationAsync(counsellorId, clientId, now, cancellationToken);
         // The client is an advice seeker of no agency: the entry belongs to the counsellor's agency, where its admin sees it.
         await audit.RecordAsync(AuditAction.ChatConversationStarted, AuditTarget.Of(AuditTargetType.Conversation, conversation.Id),
-            await MailLoads.AgencyOfAsync(db, counsellorId, cancellationToken), "Chat mit Berater:in begonnen", cancellationToken);
+            (await agencies.OfAsync(counsellorId, cancellationToken))?.Id, "Chat mit Berater:in begonnen", cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -22,8 +22,4 @@ public static class ActiveCounsellors
             && (db.UserRoles.Any(ur => ur.UserId == c.UserId && counsellorRole.Contains(ur.RoleId))
                 || !db.UserRoles.Any(ur => ur.UserId == c.UserId && adminRole.Contains(ur.RoleId))));
     }
-
-    /// <summary>Whether the counsellor is active in the sense of <see cref="Active"/>.</summary>
-    public static Task<bool> IsActiveAsync(LotseDb db, Guid counsellorId, CancellationToken cancellationToken) =>
-        db.Counsellors.AsNoTracking().Where(c => c.Id == counsellorId).Active(db).AnyAsync(cancellationToken);
 }

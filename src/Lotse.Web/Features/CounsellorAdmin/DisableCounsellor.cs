@@ -54,7 +54,7 @@ public sealed class DisableCounsellor(LotseDb db, DisableAccount disable, AuditL
         var fallbackId = agency.FallbackCounsellorId;
         var locked = new[] { counsellor.Id }.Concat(fallbackId is { } f ? [f] : Array.Empty<Guid>()).ToList();
         await db.LockCounsellorsAsync(locked, cancellationToken);
-        var loads = fallbackId is { } id ? await MailLoads.LoadAsync(db, [id], now, cancellationToken) : [];
+        var loads = fallbackId is { } id ? await MailLoads.LoadAsync(db, [id], now, activeOnly: false, cancellationToken) : [];
         var decision = MailRouter.HandOver(counsellor.Id, fallbackId, loads, now);
         var fallbackName = decision.CounsellorId is { } to
             ? await db.Counsellors.AsNoTracking().Where(c => c.Id == to).Select(c => c.DisplayName).SingleAsync(cancellationToken)

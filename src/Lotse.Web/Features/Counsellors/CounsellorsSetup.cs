@@ -5,6 +5,7 @@ public static class CounsellorsSetup
     public static void AddCounsellors(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<AccountRowIds>();
         builder.Services.AddScoped<CounsellorLookup>();
         builder.Services.AddScoped<AvailabilityNotifier>();
         builder.Services.AddScoped<LoadClientAvailability>();

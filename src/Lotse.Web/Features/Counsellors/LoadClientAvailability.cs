@@ -1,3 +1,4 @@
+using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
 using Lotse.Web.Features.AgencyAdmin;
@@ -7,8 +8,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.Counsellors;
 
-/// <param name="Closure">Set while the counsellor's agency takes no new requests (existing conversations go on).</param>
-public sealed record CounsellorAvailabilityView(Guid CounsellorId, string DisplayName, ClientAvailability Availability, bool IsRegularClient, AgencyClosure? Closure = null);
+/// <param name="Terms">Their agency's terms: booking rules, the agency's id, and whether it takes new requests.</param>
+/// <param name="SlotMinutes">Length of their appointments in minutes (the slot planner's step).</param>
+/// <param name="Absences">Their absences that have not ended, in start order (also what the slot planner needs).</param>
+public sealed record CounsellorAvailabilityView(
+    Guid CounsellorId,
+    string DisplayName,
+    ClientAvailability Availability,
+    bool IsRegularClient,
+    AgencyTerms Terms,
+    int SlotMinutes,
+    IReadOnlyList<AbsencePeriod> Absences)
+{
+    /// <summary>Set while the counsellor's agency takes no new requests (existing conversations go on).</summary>
+    public AgencyClosure? Closure => Terms.Closure;
+}
 
 /// <summary>
 /// Loads what one viewer may do with one counsellor, decided by <see cref="Availability.For"/>.
@@ -25,23 +39,33 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
     public async Task<CounsellorAvailabilityView?> LoadForClientAsync(Guid counsellorId, Guid? clientId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        // Whether the viewer is their regular client is read with the counsellor (one query; no client, no match).
+        var viewer = clientId ?? Guid.Empty;
         var counsellor = await db.Counsellors.AsNoTracking()
             .Where(c => c.Id == counsellorId)
             .Active(db)
-            .Select(c => new { c.Id, c.DisplayName, c.RegularClientsOnly, c.ChatMode, c.MailMode, c.MailCapacity })
+            .Select(c => new
+            {
+                c.Id,
+                c.DisplayName,
+                c.RegularClientsOnly,
+                c.ChatMode,
+                c.MailMode,
+                c.MailCapacity,
+                c.SlotMinutes,
+                IsRegular = db.CounsellingRelations.Any(r => r.CounsellorId == c.Id && r.ClientId == viewer && r.IsRegularClient),
+            })
             .SingleOrDefaultAsync(cancellationToken);
         if (counsellor is null)
         {
             return null;
         }
 
-        var isRegular = clientId is { } cid && await db.CounsellingRelations.AsNoTracking()
-            .AnyAsync(r => r.CounsellorId == counsellorId && r.ClientId == cid && r.IsRegularClient, cancellationToken);
-
+        var isRegular = clientId is not null && counsellor.IsRegular;
         var absences = await db.Absences.AsNoTracking()
             .Where(a => a.CounsellorId == counsellorId && a.EndUtc > now)
             .OrderBy(a => a.StartUtc)
-            .Select(a => new Domain.Absences.AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
+            .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
             .ToListAsync(cancellationToken);
 
         var status = new AccountStatus(counsellor.RegularClientsOnly, counsellor.ChatMode, counsellor.MailMode, counsellor.MailCapacity);
@@ -51,13 +75,13 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
             availability = availability with { ShownOnline = false };
         }
 
-        var closure = (await terms.ForCounsellorAsync(counsellor.Id, cancellationToken)).Closure;
-        if (closure is not null)
+        var agencyTerms = await terms.ForCounsellorAsync(counsellor.Id, cancellationToken);
+        if (agencyTerms.Closure is not null)
         {
             // No new request on any channel; a chat already open goes on (starting one is refused in StartConversation).
             availability = availability with { CanBook = false, CanSendMailRequest = false };
         }
 
-        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular, closure);
+        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular, agencyTerms, counsellor.SlotMinutes, absences);
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Lotse.Domain.Absences;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Mail;
@@ -10,46 +11,58 @@ namespace Lotse.Web.Features.Mail;
 /// <summary>Reads what <see cref="MailRouter"/> needs, as it is inside the caller's transaction.</summary>
 public static class MailLoads
 {
-    /// <summary>Open requests: assigned and not closed (SPEC "Open request").</summary>
-    public static IQueryable<MailThread> OpenRequests(this IQueryable<MailThread> threads) =>
-        threads.Where(t => t.CounsellorId != null && (t.State == MailThreadState.Open || t.State == MailThreadState.InProgress));
+    /// <summary>An open request: assigned and not closed (SPEC "Open request").</summary>
+    private static readonly Expression<Func<MailThread, bool>> IsOpenRequest =
+        t => t.CounsellorId != null && (t.State == MailThreadState.Open || t.State == MailThreadState.InProgress);
 
-    public static async Task<List<CounsellorLoad>> LoadAsync(LotseDb db, IReadOnlyCollection<Guid> counsellorIds, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Open requests: assigned and not closed (SPEC "Open request").</summary>
+    public static IQueryable<MailThread> OpenRequests(this IQueryable<MailThread> threads) => threads.Where(IsOpenRequest);
+
+    /// <summary>
+    /// What routing weighs about each counsellor, in one query: status, open requests, the absence running now, personal
+    /// fallback. With <paramref name="activeOnly"/>, a disabled counsellor (issue 8) is left out, as if unknown.
+    /// </summary>
+    public static async Task<List<CounsellorLoad>> LoadAsync(LotseDb db, IReadOnlyCollection<Guid> counsellorIds, DateTime now, bool activeOnly, CancellationToken cancellationToken)
     {
         var ids = counsellorIds.Distinct().ToList();
-        var counsellors = await db.Counsellors.AsNoTracking()
-            .Where(c => ids.Contains(c.Id))
-            .Select(c => new { c.Id, c.RegularClientsOnly, c.ChatMode, c.MailMode, c.MailCapacity, c.PersonalFallbackId })
-            .ToListAsync(cancellationToken);
-        var open = await db.MailThreads.AsNoTracking().OpenRequests()
-            .Where(t => ids.Contains(t.CounsellorId!.Value))
-            .GroupBy(t => t.CounsellorId!.Value)
-            .Select(g => new { Id = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(x => x.Id, x => x.Count, cancellationToken);
-        // Only the absence running now matters to routing.
-        var absences = (await db.Absences.AsNoTracking()
-            .Where(a => ids.Contains(a.CounsellorId) && a.StartUtc <= now && a.EndUtc > now)
-            .Select(a => new { a.CounsellorId, Period = new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note) })
-            .ToListAsync(cancellationToken))
-            .ToLookup(a => a.CounsellorId, a => a.Period);
+        if (ids.Count == 0)
+        {
+            return [];
+        }
 
-        return counsellors
+        var counsellors = db.Counsellors.AsNoTracking().Where(c => ids.Contains(c.Id));
+        if (activeOnly)
+        {
+            counsellors = counsellors.Active(db);
+        }
+
+        var rows = await counsellors
+            .Select(c => new
+            {
+                c.Id,
+                c.RegularClientsOnly,
+                c.ChatMode,
+                c.MailMode,
+                c.MailCapacity,
+                c.PersonalFallbackId,
+                Open = db.MailThreads.Where(IsOpenRequest).Count(t => t.CounsellorId == c.Id),
+                // Only the absence running now matters to routing.
+                Absences = db.Absences
+                    .Where(a => a.CounsellorId == c.Id && a.StartUtc <= now && a.EndUtc > now)
+                    .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
+                    .ToList(),
+            })
+            .ToListAsync(cancellationToken);
+
+        return rows
             .Select(c => new CounsellorLoad(
                 c.Id,
                 new AccountStatus(c.RegularClientsOnly, c.ChatMode, c.MailMode, c.MailCapacity),
-                open.GetValueOrDefault(c.Id),
-                absences[c.Id].ToList(),
+                c.Open,
+                c.Absences,
                 c.PersonalFallbackId))
             .ToList();
     }
-
-    /// <summary>The agency a counsellor's requests belong to: their first agency (counsellors rarely have more than one).</summary>
-    public static Task<Guid?> AgencyOfAsync(LotseDb db, Guid counsellorId, CancellationToken cancellationToken) =>
-        (from c in db.Counsellors
-         join m in db.AgencyMemberships on c.UserId equals m.UserId
-         where c.Id == counsellorId
-         orderby m.AgencyId
-         select (Guid?)m.AgencyId).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Every active counsellor of the agency (admins are members too, but not counsellors; disabled ones take nothing).</summary>
     public static Task<List<Guid>> CounsellorsOfAsync(LotseDb db, Guid agencyId, CancellationToken cancellationToken) =>

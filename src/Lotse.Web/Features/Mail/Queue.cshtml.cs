@@ -1,6 +1,7 @@
 using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Accounts;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,7 @@ namespace Lotse.Web.Features.Mail;
 
 /// <summary>The unassigned queue of the counsellor's agencies: requests nobody could take, longest waiting first.</summary>
 [Authorize(Roles = Roles.Counsellor)]
-public sealed class QueueModel(MailAccess access, LoadMail load, ChangeMailThread change, MailTexts texts, AuditLog audit, LotseDb db) : PageModel
+public sealed class QueueModel(MailAccess access, LoadMail load, ChangeMailThread change, MailTexts texts, AuditLog audit, CounsellorAgencies agencies) : PageModel
 {
     public IReadOnlyList<MailListItem> Items { get; private set; } = [];
 
@@ -27,7 +28,7 @@ public sealed class QueueModel(MailAccess access, LoadMail load, ChangeMailThrea
 
         Items = await load.QueueAsync(counsellor.Id, cancellationToken);
         // The queue lists subjects of requests from clients this counsellor does not counsel (yet).
-        if (await MailLoads.AgencyOfAsync(db, counsellor.Id, cancellationToken) is { } agency)
+        if ((await agencies.OfAsync(counsellor.Id, cancellationToken))?.Id is { } agency)
         {
             await audit.RecordReadAsync(AuditAction.MailQueueViewed, AuditTarget.Of(AuditTargetType.Agency, agency), agency,
                 $"Warteschlange angesehen ({Items.Count} Anfragen)", cancellationToken);

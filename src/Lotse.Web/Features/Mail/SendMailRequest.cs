@@ -2,6 +2,7 @@ using Lotse.Domain.Accounts;
 using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
+using Lotse.Web.Features.AgencyAdmin;
 using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
@@ -37,7 +38,7 @@ public sealed record MailAgencyClosed : MailRequestResult;
 /// <remarks>
 /// After the commit the agency's supervision pages are told (optional: the mail bench's slim host has no SignalR).
 /// </remarks>
-public sealed class SendMailRequest(LotseDb db, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, LotseMetrics metrics, SupervisionNotifier? supervision = null)
+public sealed class SendMailRequest(LotseDb db, CounsellorAgencies agencies, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, LotseMetrics metrics, SupervisionNotifier? supervision = null)
 {
     private const int Attempts = 3;
 
@@ -78,7 +79,9 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
     private async Task<string> RoutingDetailsAsync(RoutingDecision decision, CancellationToken cancellationToken)
     {
         var ids = new[] { decision.CounsellorId, decision.ForwardedFromId }.OfType<Guid>().ToList();
-        var names = await db.Counsellors.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
+        var names = await db.Counsellors.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.DisplayName })
+            .ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
         string? NameOf(Guid? id) => id is { } key ? names.GetValueOrDefault(key) : null;
         return AuditTexts.Routing(decision, NameOf(decision.CounsellorId), NameOf(decision.ForwardedFromId));
     }
@@ -100,23 +103,21 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
             return new MailRequestSent(existing);
         }
 
-        var agencyId = to.CounsellorId is { } addressed
-            ? await MailLoads.AgencyOfAsync(db, addressed, cancellationToken)
-            : await db.Agencies.AsNoTracking().Where(a => a.Id == to.AgencyId).Select(a => (Guid?)a.Id).SingleOrDefaultAsync(cancellationToken);
-        if (agencyId is not { } agency)
+        var agencyRow = to.CounsellorId is { } addressed
+            ? await agencies.OfAsync(addressed, cancellationToken)
+            : await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Id == to.AgencyId, cancellationToken);
+        if (agencyRow is null)
         {
             return new MailAddresseeNotFound();
         }
 
-        var settings = await db.Agencies.AsNoTracking().Where(a => a.Id == agency)
-            .Select(a => new { a.FallbackCounsellorId, Closed = a.ClosedForNewRequestsUtc != null })
-            .SingleAsync(cancellationToken);
-        if (settings.Closed)
+        if (agencyRow.IsClosedForNewRequests)
         {
             return new MailAgencyClosed();
         }
 
-        var agencyFallbackId = settings.FallbackCounsellorId;
+        var agency = agencyRow.Id;
+        var agencyFallbackId = agencyRow.FallbackCounsellorId;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
 
@@ -125,11 +126,11 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
         await db.LockCounsellorsAsync(weighed, cancellationToken);
         var isRegular = to.CounsellorId is { } target && await db.CounsellingRelations.AsNoTracking()
             .AnyAsync(r => r.CounsellorId == target && r.ClientId == clientId && r.IsRegularClient, cancellationToken);
-        var loads = await MailLoads.LoadAsync(db, weighed, now, cancellationToken);
+        // A disabled counsellor (issue 8) is not reachable, whatever page the request came from.
+        var loads = await MailLoads.LoadAsync(db, weighed, now, activeOnly: true, cancellationToken);
         if (to.CounsellorId is { } direct)
         {
-            // A disabled counsellor (issue 8) is not reachable, whatever page the request came from.
-            if (loads.SingleOrDefault(l => l.CounsellorId == direct) is not { } load || !await ActiveCounsellors.IsActiveAsync(db, direct, cancellationToken))
+            if (loads.SingleOrDefault(l => l.CounsellorId == direct) is not { } load)
             {
                 return new MailAddresseeNotFound();
             }
@@ -141,11 +142,11 @@ public sealed class SendMailRequest(LotseDb db, TimeProvider clock, Notification
             }
 
             var fallbacks = new[] { load.PersonalFallbackId, agencyFallbackId }.OfType<Guid>().Where(f => f != direct).ToList();
-            loads.AddRange(await MailLoads.LoadAsync(db, fallbacks, now, cancellationToken));
+            loads.AddRange(await MailLoads.LoadAsync(db, fallbacks, now, activeOnly: false, cancellationToken));
         }
         else if (agencyFallbackId is { } fallback && !weighed.Contains(fallback))
         {
-            loads.AddRange(await MailLoads.LoadAsync(db, [fallback], now, cancellationToken));
+            loads.AddRange(await MailLoads.LoadAsync(db, [fallback], now, activeOnly: false, cancellationToken));
         }
 
         var decision = MailRouter.Route(new MailRouteRequest(to.CounsellorId, isRegular, agencyFallbackId), loads, now);

@@ -15,25 +15,47 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
     public async Task AddAsync(Appointment appointment, NotificationKind kind, AppointmentParty recipient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        var userId = recipient == AppointmentParty.Counsellor
-            ? await db.Counsellors.Where(c => c.Id == appointment.CounsellorId).Select(c => c.UserId).SingleAsync(cancellationToken)
-            : await db.Clients.Where(c => c.Id == appointment.ClientId).Select(c => c.UserId).SingleAsync(cancellationToken);
-        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, kind, appointment.Id, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime));
+        var user = recipient == AppointmentParty.Counsellor
+            ? await CounsellorUserAsync(appointment.CounsellorId, cancellationToken)
+            : await ClientUserAsync(appointment.ClientId, cancellationToken);
+        db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, kind, appointment.Id, user.HasEmail, clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>The same notice to both sides of an appointment (counsellor first), their logins read in one query.</summary>
+    public async Task AddForBothAsync(Appointment appointment, NotificationKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appointment);
+        var counsellorUser = db.Counsellors.Where(c => c.Id == appointment.CounsellorId).Select(c => c.UserId);
+        var clientUser = db.Clients.Where(c => c.Id == appointment.ClientId).Select(c => c.UserId);
+        var users = await db.Users
+            .Where(u => counsellorUser.Contains(u.Id) || clientUser.Contains(u.Id))
+            .Select(u => new { Recipient = new Recipient(u.Id, u.Email != null && u.Email != ""), IsCounsellor = counsellorUser.Contains(u.Id) })
+            .ToListAsync(cancellationToken);
+        if (users.Count != 2)
+        {
+            throw new InvalidOperationException($"Appointment {appointment.Id} does not have a counsellor and a client login.");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var user in users.OrderByDescending(u => u.IsCounsellor))
+        {
+            db.Notifications.Add(new Notification(Guid.NewGuid(), user.Recipient.Id, kind, appointment.Id, user.Recipient.HasEmail, now));
+        }
     }
 
     /// <summary>"Sie haben eine neue Nachricht" for the other side of a mail thread; a thread in the queue has no counsellor to tell.</summary>
     public async Task AddForMailAsync(MailThread thread, MailSide recipient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(thread);
-        var userId = recipient == MailSide.Counsellor
-            ? await db.Counsellors.Where(c => c.Id == thread.CounsellorId).Select(c => c.UserId).SingleOrDefaultAsync(cancellationToken)
-            : await db.Clients.Where(c => c.Id == thread.ClientId).Select(c => c.UserId).SingleAsync(cancellationToken);
-        if (userId is null)
+        var user = recipient == MailSide.Counsellor
+            ? thread.CounsellorId is { } counsellorId ? await CounsellorUserAsync(counsellorId, cancellationToken) : null
+            : await ClientUserAsync(thread.ClientId, cancellationToken);
+        if (user is null)
         {
             return;
         }
 
-        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, NotificationKind.NewMailMessage, null, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime, thread.Id));
+        db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, NotificationKind.NewMailMessage, null, user.HasEmail, clock.GetUtcNow().UtcDateTime, thread.Id));
     }
 
     /// <summary>
@@ -42,10 +64,19 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
     /// </summary>
     public async Task AddAccountDeletedAsync(Guid counsellorId, CancellationToken cancellationToken)
     {
-        var userId = await db.Counsellors.Where(c => c.Id == counsellorId).Select(c => c.UserId).SingleAsync(cancellationToken);
-        db.Notifications.Add(new Notification(Guid.NewGuid(), userId, NotificationKind.AppointmentCancelledAccountDeleted, null, await HasEmailAsync(userId, cancellationToken), clock.GetUtcNow().UtcDateTime));
+        var user = await CounsellorUserAsync(counsellorId, cancellationToken);
+        db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, NotificationKind.AppointmentCancelledAccountDeleted, null, user.HasEmail, clock.GetUtcNow().UtcDateTime));
     }
 
-    private Task<bool> HasEmailAsync(string userId, CancellationToken cancellationToken) =>
-        db.Users.Where(u => u.Id == userId).Select(u => u.Email != null && u.Email != "").SingleAsync(cancellationToken);
+    private Task<Recipient> CounsellorUserAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        RecipientAsync(db.Counsellors.Where(c => c.Id == counsellorId).Select(c => c.UserId), cancellationToken);
+
+    private Task<Recipient> ClientUserAsync(Guid clientId, CancellationToken cancellationToken) =>
+        RecipientAsync(db.Clients.Where(c => c.Id == clientId).Select(c => c.UserId), cancellationToken);
+
+    /// <summary>The login behind a counsellor or client row and whether it has an e-mail address to notify, in one query.</summary>
+    private Task<Recipient> RecipientAsync(IQueryable<string> userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => userId.Contains(u.Id)).Select(u => new Recipient(u.Id, u.Email != null && u.Email != "")).SingleAsync(cancellationToken);
+
+    private sealed record Recipient(string Id, bool HasEmail);
 }

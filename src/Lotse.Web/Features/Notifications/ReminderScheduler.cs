@@ -97,8 +97,7 @@ public sealed class ReminderScheduler(
         }
 
         var appointment = await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == appointmentId, cancellationToken);
-        await outbox.AddAsync(appointment, NotificationKind.AppointmentReminder, AppointmentParty.Counsellor, cancellationToken);
-        await outbox.AddAsync(appointment, NotificationKind.AppointmentReminder, AppointmentParty.Client, cancellationToken);
+        await outbox.AddForBothAsync(appointment, NotificationKind.AppointmentReminder, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;

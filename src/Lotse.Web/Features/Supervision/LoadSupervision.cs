@@ -25,7 +25,7 @@ public sealed class LoadSupervision(LotseDb db, TimeProvider clock, IChatPresenc
         ArgumentNullException.ThrowIfNull(agency);
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = await MailLoads.CounsellorsOfAsync(db, agency.Id, cancellationToken);
-        var loads = await MailLoads.LoadAsync(db, ids, now, cancellationToken);
+        var loads = await MailLoads.LoadAsync(db, ids, now, activeOnly: false, cancellationToken);
         var names = await db.Counsellors.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.DisplayName, cancellationToken);
