@@ -25,11 +25,17 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
     public async Task AddForBothAsync(Appointment appointment, NotificationKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(appointment);
-        var counsellorUser = db.Counsellors.Where(c => c.Id == appointment.CounsellorId).Select(c => c.UserId);
-        var clientUser = db.Clients.Where(c => c.Id == appointment.ClientId).Select(c => c.UserId);
-        var users = await db.Users
-            .Where(u => counsellorUser.Contains(u.Id) || clientUser.Contains(u.Id))
-            .Select(u => new { Recipient = new Recipient(u.Id, u.Email != null && u.Email != ""), IsCounsellor = counsellorUser.Contains(u.Id) })
+        // Two indexed look-ups in one statement (UNION ALL); an OR of the two would make PostgreSQL read every login.
+        var users = await (
+                from c in db.Counsellors
+                join u in db.Users on c.UserId equals u.Id
+                where c.Id == appointment.CounsellorId
+                select new { u.Id, HasEmail = u.Email != null && u.Email != "", IsCounsellor = true })
+            .Concat(
+                from c in db.Clients
+                join u in db.Users on c.UserId equals u.Id
+                where c.Id == appointment.ClientId
+                select new { u.Id, HasEmail = u.Email != null && u.Email != "", IsCounsellor = false })
             .ToListAsync(cancellationToken);
         if (users.Count != 2)
         {
@@ -39,7 +45,7 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var user in users.OrderByDescending(u => u.IsCounsellor))
         {
-            db.Notifications.Add(new Notification(Guid.NewGuid(), user.Recipient.Id, kind, appointment.Id, user.Recipient.HasEmail, now));
+            db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, kind, appointment.Id, user.HasEmail, now));
         }
     }
 
