@@ -273,10 +273,18 @@ public static partial class LoadCommand
             var busy = ordered.Skip(ordered.Count / 2).Take(Math.Max(1, (ordered.Count * 45) / 100)).ToList();
             var random = new Random(seed);
             var counsellors = busy.OrderBy(_ => random.Next()).Take(200).ToList();
-            var clients = await db.CounsellingRelations.AsNoTracking()
-                .OrderBy(r => r.ClientId)
+            // 4,000 different clients, each with their first counsellor. (Relations in client order would repeat the
+            // clients that earlier runs on a reused installation gave new relations, until their posts hit the
+            // per-user message limit.)
+            var clients = await db.Clients.AsNoTracking()
+                .Where(c => db.CounsellingRelations.Any(r => r.ClientId == c.Id))
+                .OrderBy(c => c.Id)
                 .Take(4000)
-                .Join(db.Clients, r => r.ClientId, c => c.Id, (r, c) => new BenchClient(c.Id, c.UserId, r.CounsellorId))
+                .Select(c => new BenchClient(c.Id, c.UserId, db.CounsellingRelations
+                    .Where(r => r.ClientId == c.Id)
+                    .OrderBy(r => r.SinceUtc).ThenBy(r => r.CounsellorId)
+                    .Select(r => r.CounsellorId)
+                    .First()))
                 .ToListAsync(cancellationToken);
             var bookable = await db.Counsellors.AsNoTracking()
                 .Where(c => !c.RegularClientsOnly && db.BookingHours.Any(h => h.CounsellorId == c.Id))
@@ -387,6 +395,7 @@ public static partial class LoadCommand
                 Console.Error.WriteLine($"  only {ready.Length:N0} of {count:N0} forms could be prepared (no free slot left, or the page refused)");
             }
 
+            var reported = 0;
             return async (client, n, ct) =>
             {
                 if (n >= ready.Length)
@@ -398,7 +407,18 @@ public static partial class LoadCommand
                 using var request = new HttpRequestMessage(HttpMethod.Post, form.Action) { Content = new FormUrlEncodedContent(form.Fields) };
                 request.Headers.Add("Cookie", form.Cookie);
                 using var response = await client.SendAsync(request, ct);
-                return response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.StartsWith(form.ExpectedLocation, StringComparison.Ordinal) == true;
+                if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.StartsWith(form.ExpectedLocation, StringComparison.Ordinal) == true)
+                {
+                    return true;
+                }
+
+                // Say why the first few failed (status and where it pointed), so a refused post is not a mystery.
+                if (Interlocked.Increment(ref reported) <= 5)
+                {
+                    Console.Error.WriteLine($"  post {n} refused: {(int)response.StatusCode} {response.Headers.Location?.OriginalString.Split('?')[0]}");
+                }
+
+                return false;
             };
         }
 
