@@ -32,10 +32,13 @@ public sealed class PostgresCluster
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;Include Error Detail=true;Pooling=true;Maximum Pool Size=40";
 
+    private const string FolderPrefix = "lotse-pg-";
+
     private static PostgresCluster Start()
     {
         var binDir = FindBinDir();
-        var root = Path.Combine(Path.GetTempPath(), "lotse-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        RemoveAbandoned();
+        var root = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
         var dataDir = Path.Combine(root, "data");
         Directory.CreateDirectory(root);
 
@@ -67,10 +70,40 @@ public sealed class PostgresCluster
         }
         catch (InvalidOperationException)
         {
-            // The process is ending; a cluster left behind in /tmp is harmless and cleaned by the OS.
+            // The process is ending; a cluster left behind is removed by the next test run (RemoveAbandoned).
         }
         catch (IOException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Deletes clusters that earlier test processes left behind (a test host killed before its exit handler ran keeps
+    /// its folder, gigabytes each, until the disk is full): a folder older than an hour whose server is not running.
+    /// A cluster of a test process running now is never touched: its postmaster.pid names a live process.
+    /// </summary>
+    private static void RemoveAbandoned()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            try
+            {
+                var pidFile = Path.Combine(folder, "data", "postmaster.pid");
+                var running = File.Exists(pidFile)
+                    && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+                    && Directory.Exists($"/proc/{pid}");
+                if (!running && Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddHours(-1))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Another test process is cleaning up the same folder, or it is in use: leave it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 
