@@ -4,7 +4,6 @@ using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.AgencyAdmin;
-using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Infrastructure;
 using Microsoft.AspNetCore.Authorization;

@@ -1,7 +1,6 @@
 using Lotse.Domain.Accounts;
 using Lotse.Web.Data;
 using Lotse.Web.Features.Accounts;
-using Microsoft.EntityFrameworkCore;
 
 namespace Lotse.Web.Features.CounsellorAdmin;
 

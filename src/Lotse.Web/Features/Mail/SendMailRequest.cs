@@ -3,7 +3,6 @@ using Lotse.Domain.Audit;
 using Lotse.Domain.Mail;
 using Lotse.Web.Data;
 using Lotse.Web.Features.AgencyAdmin;
-using Lotse.Web.Features.CounsellorAdmin;
 using Lotse.Web.Features.Audit;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Features.Operations;
