@@ -57,9 +57,13 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
     {
         if (member.Side == ChatSide.Client)
         {
-            var view = await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken);
-            var verdict = view is null ? ChatVerdict.NotReachable : ChatRules.ClientMayWrite(view.Availability, member.IsClosed);
-            return verdict == ChatVerdict.Allowed ? null : new SendRefused(verdict, view);
+            // Every message of a client asks this: the cheap check first, and the whole view (the agency's terms, for the
+            // text that explains a refusal) only when the answer is no.
+            var now = await availability.ForChatMessageAsync(member.CounsellorId, member.ClientId, cancellationToken);
+            var verdict = now is null ? ChatVerdict.NotReachable : ChatRules.ClientMayWrite(now, member.IsClosed);
+            return verdict == ChatVerdict.Allowed
+                ? null
+                : new SendRefused(verdict, await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken));
         }
 
         return ChatRules.CounsellorMayWrite(member.IsClosed) is var counsellorVerdict && counsellorVerdict != ChatVerdict.Allowed
@@ -89,21 +93,34 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
                     : new SendRefused(ChatVerdict.Closed, null);
             }
 
-            if (await FindAsync(member, clientMessageId, cancellationToken) is { } stored)
+            // The newest id so far and whether this is a retry of a stored message, in one query inside the lock.
+            var conversation = member.ConversationId;
+            var side = member.Side;
+            var state = await db.Conversations.AsNoTracking()
+                .Where(c => c.Id == conversation)
+                .Select(c => new
+                {
+                    PreviousId = db.ChatMessages.Where(m => m.ConversationId == conversation).Max(m => (long?)m.Id),
+                    IsRetry = db.ChatMessages.Any(m => m.ConversationId == conversation && m.Sender == side && m.ClientMessageId == clientMessageId),
+                })
+                .SingleAsync(cancellationToken);
+            if (state.IsRetry)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return new MessageStored(stored, IsNew: false);
+                return await FindAsync(member, clientMessageId, cancellationToken) is { } stored
+                    ? new MessageStored(stored, IsNew: false)
+                    : throw new InvalidOperationException("A stored chat message disappeared while its conversation was locked.");
             }
 
-            var previousId = await db.ChatMessages
-                .Where(m => m.ConversationId == member.ConversationId)
-                .MaxAsync(m => (long?)m.Id, cancellationToken) ?? 0;
             var message = new ChatMessage(member.ConversationId, member.Side, clientMessageId, body, now);
             db.ChatMessages.Add(message);
+            // The transaction is rolled back whole on any failure (below), so EF Core's savepoint around SaveChanges would
+            // only cost two more statements per message.
+            db.Database.AutoSavepointsEnabled = false;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             metrics.ChatMessageSent();
-            return new MessageStored(ReadChatMessages.View(message, previousId), IsNew: true);
+            return new MessageStored(ReadChatMessages.View(message, state.PreviousId ?? 0), IsNew: true);
         }
         catch (DbUpdateException)
         {

@@ -38,8 +38,35 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
     /// <summary>For a client known by id (the chat hub, which has no page request to ask).</summary>
     public async Task<CounsellorAvailabilityView?> LoadForClientAsync(Guid counsellorId, Guid? clientId, CancellationToken cancellationToken)
     {
+        if (await LoadStatusAsync(counsellorId, clientId, cancellationToken) is not { } status)
+        {
+            return null;
+        }
+
+        var availability = status.Availability;
+        var agencyTerms = await terms.ForCounsellorAsync(status.CounsellorId, cancellationToken);
+        if (agencyTerms.Closure is not null)
+        {
+            // No new request on any channel; a chat already open goes on (starting one is refused in StartConversation).
+            availability = availability with { CanBook = false, CanSendMailRequest = false };
+        }
+
+        return new CounsellorAvailabilityView(status.CounsellorId, status.DisplayName, availability, status.IsRegular, agencyTerms, status.SlotMinutes, status.Absences);
+    }
+
+    /// <summary>
+    /// Only what decides whether a client may write in a chat that is open (the agency's terms do not: a closure stops new
+    /// requests, not conversations that go on), one query; null when the counsellor is not active. Every chat message of a
+    /// client asks this, so it leaves out what <see cref="LoadForClientAsync"/> adds for pages and refusals.
+    /// </summary>
+    public async Task<ClientAvailability?> ForChatMessageAsync(Guid counsellorId, Guid clientId, CancellationToken cancellationToken) =>
+        (await LoadStatusAsync(counsellorId, clientId, cancellationToken))?.Availability;
+
+    private async Task<CounsellorStatus?> LoadStatusAsync(Guid counsellorId, Guid? clientId, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        // Whether the viewer is their regular client is read with the counsellor (one query; no client, no match).
+        // Whether the viewer is their regular client and their absences that have not ended are read with the counsellor
+        // (one query; no client, no match).
         var viewer = clientId ?? Guid.Empty;
         var counsellor = await db.Counsellors.AsNoTracking()
             .Where(c => c.Id == counsellorId)
@@ -54,6 +81,11 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
                 c.MailCapacity,
                 c.SlotMinutes,
                 IsRegular = db.CounsellingRelations.Any(r => r.CounsellorId == c.Id && r.ClientId == viewer && r.IsRegularClient),
+                Absences = db.Absences
+                    .Where(a => a.CounsellorId == c.Id && a.EndUtc > now)
+                    .OrderBy(a => a.StartUtc)
+                    .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
+                    .ToList(),
             })
             .SingleOrDefaultAsync(cancellationToken);
         if (counsellor is null)
@@ -62,26 +94,21 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
         }
 
         var isRegular = clientId is not null && counsellor.IsRegular;
-        var absences = await db.Absences.AsNoTracking()
-            .Where(a => a.CounsellorId == counsellorId && a.EndUtc > now)
-            .OrderBy(a => a.StartUtc)
-            .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
-            .ToListAsync(cancellationToken);
-
         var status = new AccountStatus(counsellor.RegularClientsOnly, counsellor.ChatMode, counsellor.MailMode, counsellor.MailCapacity);
-        var availability = Availability.For(status, isRegular, absences, now);
+        var availability = Availability.For(status, isRegular, counsellor.Absences, now);
         if (presence is not null && availability.ShownOnline && !await presence.IsConnectedAsync(counsellor.Id, cancellationToken))
         {
             availability = availability with { ShownOnline = false };
         }
 
-        var agencyTerms = await terms.ForCounsellorAsync(counsellor.Id, cancellationToken);
-        if (agencyTerms.Closure is not null)
-        {
-            // No new request on any channel; a chat already open goes on (starting one is refused in StartConversation).
-            availability = availability with { CanBook = false, CanSendMailRequest = false };
-        }
-
-        return new CounsellorAvailabilityView(counsellor.Id, counsellor.DisplayName, availability, isRegular, agencyTerms, counsellor.SlotMinutes, absences);
+        return new CounsellorStatus(counsellor.Id, counsellor.DisplayName, availability, isRegular, counsellor.SlotMinutes, counsellor.Absences);
     }
+
+    private sealed record CounsellorStatus(
+        Guid CounsellorId,
+        string DisplayName,
+        ClientAvailability Availability,
+        bool IsRegular,
+        int SlotMinutes,
+        IReadOnlyList<AbsencePeriod> Absences);
 }
