@@ -49,6 +49,7 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
         }
         finally
         {
+            db.Database.AutoSavepointsEnabled = true;
             await db.Database.CloseConnectionAsync();
         }
     }
