@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Agencies;
 using Lotse.Domain.Mail;
+using Lotse.Web.Data;
 using Lotse.Web.Features.Mail;
 using Lotse.Web.Features.Notifications;
 using Lotse.Web.Tests.Infrastructure;
@@ -43,7 +44,9 @@ public abstract partial class MailTestBase(DatabaseKind kind) : WebTest(kind)
         await base.DisposeAsync();
         if (App.Kind == DatabaseKind.Postgres)
         {
-            foreach (var connectionString in MoreConnectionStrings.Append(App.ConnectionString))
+            // The app's pool is keyed by the string with its Npgsql defaults (DataSetup.WithNpgsqlDefaults), the test's own
+            // contexts by the plain one: both are cleared.
+            foreach (var connectionString in MoreConnectionStrings.Append(App.ConnectionString).SelectMany(s => new[] { s, DataSetup.WithNpgsqlDefaults(s) }))
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 NpgsqlConnection.ClearPool(connection);
