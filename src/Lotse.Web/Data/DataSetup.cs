@@ -72,7 +72,7 @@ public static class DataSetup
     /// a statement that repeats is prepared once per connection (<c>Max Auto Prepare</c>; PostgreSQL then skips parsing and
     /// planning it), and a connection handed back to the pool is not reset (<c>No Reset On Close</c>: the app keeps no
     /// session state, no <c>SET</c>, temporary tables, <c>LISTEN</c> or session locks, so a reset would be a round trip
-    /// that changes nothing). Together they halved PostgreSQL's CPU per chat message (docs/benchmarks.md).
+    /// that changes nothing). Together they cut PostgreSQL's CPU per chat message to about a third (docs/benchmarks.md).
     /// </summary>
     public static string WithNpgsqlDefaults(string connectionString)
     {

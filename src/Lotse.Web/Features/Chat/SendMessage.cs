@@ -60,8 +60,8 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
         {
             // Every message of a client asks this: the cheap check first, and the whole view (the agency's terms, for the
             // text that explains a refusal) only when the answer is no.
-            var now = await availability.ForChatMessageAsync(member.CounsellorId, member.ClientId, cancellationToken);
-            var verdict = now is null ? ChatVerdict.NotReachable : ChatRules.ClientMayWrite(now, member.IsClosed);
+            var current = await availability.ForChatMessageAsync(member.CounsellorId, member.ClientId, cancellationToken);
+            var verdict = current is null ? ChatVerdict.NotReachable : ChatRules.ClientMayWrite(current, member.IsClosed);
             return verdict == ChatVerdict.Allowed
                 ? null
                 : new SendRefused(verdict, await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken));
