@@ -10,7 +10,6 @@ using Lotse.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Lotse.Web.Tests;
 
@@ -34,23 +33,13 @@ public abstract partial class MailTestBase(DatabaseKind kind) : WebTest(kind)
     /// <summary>Connection strings whose PostgreSQL pools this test opened besides the app's own (see <see cref="DisposeAsync"/>).</summary>
     protected List<string> MoreConnectionStrings { get; } = [];
 
-    /// <summary>
-    /// Gives this test's PostgreSQL connections back to the server at once. Idle pooled connections would otherwise stay
-    /// open for minutes after the test, and the mail tests open many (bursts of concurrent requests): together with the
-    /// test classes running in parallel they would exceed the cluster's max_connections.
-    /// </summary>
+    /// <summary>Clears the pools of <see cref="MoreConnectionStrings"/> as the app factory clears its own (<see cref="LotseAppFactory.ClearPostgresPools"/>).</summary>
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (App.Kind == DatabaseKind.Postgres)
+        foreach (var connectionString in MoreConnectionStrings)
         {
-            // The app's pool is keyed by the string with its Npgsql defaults (DataSetup.WithNpgsqlDefaults), the test's own
-            // contexts by the plain one: both are cleared.
-            foreach (var connectionString in MoreConnectionStrings.Append(App.ConnectionString).SelectMany(s => new[] { s, DataSetup.WithNpgsqlDefaults(s) }))
-            {
-                await using var connection = new NpgsqlConnection(connectionString);
-                NpgsqlConnection.ClearPool(connection);
-            }
+            LotseAppFactory.ClearPostgresPools(connectionString);
         }
     }
 

@@ -166,5 +166,25 @@ public class LotseAppFactory : WebApplicationFactory<Program>
                 File.Delete(file);
             }
         }
+
+        if (disposing && Kind == DatabaseKind.Postgres)
+        {
+            ClearPostgresPools(ConnectionString);
+        }
+    }
+
+    /// <summary>
+    /// Gives a test's PostgreSQL connections back to the server at once: idle pooled connections would otherwise stay
+    /// open for minutes after the test and, with the test classes running in parallel, exceed the cluster's
+    /// max_connections. The app's pool is keyed by the string with its Npgsql defaults
+    /// (<see cref="DataSetup.WithNpgsqlDefaults"/>), a test's own contexts by the plain one: both are cleared.
+    /// </summary>
+    public static void ClearPostgresPools(string connectionString)
+    {
+        foreach (var s in new[] { connectionString, DataSetup.WithNpgsqlDefaults(connectionString) })
+        {
+            using var connection = new Npgsql.NpgsqlConnection(s);
+            Npgsql.NpgsqlConnection.ClearPool(connection);
+        }
     }
 }
