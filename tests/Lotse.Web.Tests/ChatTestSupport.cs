@@ -113,7 +113,7 @@ public abstract class ChatTestBase(DatabaseKind kind) : WebTest(kind)
     protected static HubConnection HubConnection(WebApplicationFactory<Program> app, string path, CookieContainer? cookies)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return new HubConnectionBuilder()
+        var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, path), o =>
             {
                 o.Transports = HttpTransportType.LongPolling;
@@ -122,6 +122,10 @@ public abstract class ChatTestBase(DatabaseKind kind) : WebTest(kind)
                     : new CookieContainerHandler(cookies) { InnerHandler = app.Server.CreateHandler() };
             })
             .Build();
+        // A freshly started app (the restart tests) answers its first handshake slowly on a busy 2-core machine; the
+        // client's default of 15 s then cancelled a start that was only late.
+        connection.HandshakeTimeout = TimeSpan.FromSeconds(60);
+        return connection;
     }
 }
 

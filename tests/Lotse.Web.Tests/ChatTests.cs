@@ -305,6 +305,42 @@ public abstract class ChatTests(DatabaseKind kind) : ChatTestBase(kind)
         Assert.Equal(ChatSides.Counsellor, answer.Sender);
     }
 
+    [Fact]
+    public async Task Send_AfterClosedAndNotReachableOnAConversationThisConnectionWroteIn_ToldClosedNotUnreachable()
+    {
+        var (counsellor, client, conversationId, anna) = await ChattingAsync();
+        // The connection has written here before, so it remembers its membership (ChatHub.Send) with the chat still open.
+        await SendAsync(client, conversationId, "Hallo");
+        await counsellor.Hub.InvokeAsync("Close", conversationId);
+        await WithDbAsync(async db =>
+        {
+            var row = await db.Counsellors.SingleAsync(c => c.Id == anna.Id);
+            row.ChangeStatus(row.Status with { Chat = ChatMode.NotReachable });
+            await db.SaveChangesAsync();
+        });
+
+        var error = await Assert.ThrowsAsync<HubException>(() => SendAsync(client, conversationId, "Noch da?"));
+
+        Assert.Contains("Dieser Chat ist beendet.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("nicht erreichbar", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["Hallo"], (await StoredMessagesAsync(conversationId)).Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task Send_ConversationDeletedAfterThisConnectionWroteInIt_NotYoursAndNothingStored()
+    {
+        var (counsellor, client, conversationId, _) = await ChattingAsync();
+        await SendAsync(client, conversationId, "Hallo");
+        await counsellor.WaitForMessageAsync("Hallo");
+        await WithDbAsync(db => db.Conversations.Where(c => c.Id == conversationId).ExecuteDeleteAsync());
+
+        await AssertNotYoursAsync(() => SendAsync(client, conversationId, "Noch da?"));
+        await AssertNotYoursAsync(() => SendAsync(counsellor, conversationId, "Ich bin hier."));
+
+        Assert.Equal(0, await AllStoredMessagesAsync());
+        Assert.Equal(["Hallo"], client.HeardBodies());
+    }
+
     // ---- Membership on every call ----
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class ChatHub(
     private const string PresenceKey = "chat.presence";
     private const string SendLimitKey = "chat.sendLimit";
     private const string TypingLimitKey = "chat.typingLimit";
+    private const string MembersKey = "chat.members";
 
     public override async Task OnConnectedAsync()
     {
@@ -136,8 +137,20 @@ public sealed class ChatHub(
             throw new HubException(texts.TooFast);
         }
 
-        var member = await MemberAsync(conversationId);
-        switch (await send.SendAsync(member, clientMessageId, text, Context.ConnectionAborted))
+        // Who belongs to a conversation never changes, and whether it is still open (or still there) is checked again
+        // inside the lock that stores the message: so this connection looks its membership up once, not per message.
+        // A refusal on that remembered membership is decided again on a fresh one (closed, or not yours any more).
+        var remembered = RememberedMember(conversationId);
+        var member = remembered ?? await MemberAsync(conversationId);
+        var result = await send.SendAsync(member, clientMessageId, text, Context.ConnectionAborted);
+        if (remembered is not null && result is SendRefused)
+        {
+            member = await MemberAsync(conversationId);
+            result = await send.SendAsync(member, clientMessageId, text, Context.ConnectionAborted);
+        }
+
+        Members()[conversationId] = member;
+        switch (result)
         {
             case MessageStored { IsNew: true } stored:
                 await broadcast.MessageAsync(member, stored.Message);
@@ -230,6 +243,21 @@ public sealed class ChatHub(
         Context.Items.TryGetValue(CallerKey, out var value) && value is ChatCaller caller
             ? caller
             : throw new HubException(texts.NoChatAccount);
+
+    /// <summary>The memberships this connection has sent in, by conversation (see <see cref="Send"/>).</summary>
+    private Dictionary<Guid, ChatMember> Members()
+    {
+        if (!Context.Items.TryGetValue(MembersKey, out var value) || value is not Dictionary<Guid, ChatMember> members)
+        {
+            members = [];
+            Context.Items[MembersKey] = members;
+        }
+
+        return members;
+    }
+
+    private ChatMember? RememberedMember(Guid conversationId) =>
+        Members().TryGetValue(conversationId, out var member) ? member : null;
 
     private async Task<ChatMember> MemberAsync(Guid conversationId) =>
         await membership.FindAsync(conversationId, Caller(), Context.ConnectionAborted)

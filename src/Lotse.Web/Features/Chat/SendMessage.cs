@@ -94,7 +94,9 @@ public sealed class SendMessage(LotseDb db, LoadClientAvailability availability,
                     : new SendRefused(ChatVerdict.Closed, null);
             }
 
-            // The newest id so far and whether this is a retry of a stored message, in one query inside the lock.
+            // The newest id so far and whether this is a retry of a stored message, in one query inside the lock. Not in
+            // the UPDATE's RETURNING: on PostgreSQL that statement reads with the snapshot it took before it waited for the
+            // lock, so it would miss the message that the transaction it waited for had just stored.
             var conversation = member.ConversationId;
             var side = member.Side;
             var state = await db.Conversations.AsNoTracking()
