@@ -242,6 +242,8 @@ public static class MailCommand
         builder.Services.AddScoped<NotificationOutbox>();
         builder.Services.AddScoped<Lotse.Web.Features.AgencyAdmin.CounsellorAgencies>();
         builder.Services.AddScoped<SendMailRequest>();
+        builder.Services.AddSingleton<MailRoutingBatcher>();
+        builder.Services.AddScoped<RouteMailRequests>();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<Lotse.Web.Features.Audit.AuditLog>();
         builder.Services.AddSingleton<Lotse.Web.Features.Operations.LotseMetrics>();

@@ -15,18 +15,30 @@ public sealed class CounsellorAgencies(LotseDb db)
 {
     private readonly Dictionary<Guid, Agency?> _byCounsellor = [];
 
-    public async Task<Agency?> OfAsync(Guid counsellorId, CancellationToken cancellationToken)
+    public async Task<Agency?> OfAsync(Guid counsellorId, CancellationToken cancellationToken) =>
+        (await OfAsync([counsellorId], cancellationToken))[counsellorId];
+
+    /// <summary>The agencies of several counsellors in one query (a batch of mail requests); null for a counsellor without one.</summary>
+    public async Task<IReadOnlyDictionary<Guid, Agency?>> OfAsync(IReadOnlyCollection<Guid> counsellorIds, CancellationToken cancellationToken)
     {
-        if (!_byCounsellor.TryGetValue(counsellorId, out var agency))
+        ArgumentNullException.ThrowIfNull(counsellorIds);
+        var missing = counsellorIds.Where(id => !_byCounsellor.ContainsKey(id)).Distinct().ToList();
+        if (missing.Count > 0)
         {
-            agency = await db.Agencies.AsNoTracking()
-                .Where(a => db.AgencyMemberships.Any(m => m.AgencyId == a.Id
-                    && db.Counsellors.Any(c => c.Id == counsellorId && c.UserId == m.UserId)))
-                .OrderBy(a => a.Id)
-                .FirstOrDefaultAsync(cancellationToken);
-            _byCounsellor[counsellorId] = agency;
+            // Ordered by the database, as "first by id" has always meant: .NET orders Guids differently from PostgreSQL.
+            var rows = await (from c in db.Counsellors
+                              join m in db.AgencyMemberships on c.UserId equals m.UserId
+                              join a in db.Agencies on m.AgencyId equals a.Id
+                              where missing.Contains(c.Id)
+                              orderby a.Id
+                              select new { CounsellorId = c.Id, Agency = a })
+                .AsNoTracking().ToListAsync(cancellationToken);
+            foreach (var id in missing)
+            {
+                _byCounsellor[id] = rows.FirstOrDefault(r => r.CounsellorId == id)?.Agency;
+            }
         }
 
-        return agency;
+        return counsellorIds.Distinct().ToDictionary(id => id, id => _byCounsellor[id]);
     }
 }

@@ -148,7 +148,8 @@ public sealed class AuditLog(LotseDb db, TimeProvider clock, IHttpContextAccesso
         await own.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<AuditActor> CurrentActorAsync(CancellationToken cancellationToken)
+    /// <summary>Who acts in this request or hub call, for work that is recorded later by someone else (the mail routing batch).</summary>
+    public async Task<AuditActor> CurrentActorAsync(CancellationToken cancellationToken)
     {
         if (_current is not null)
         {

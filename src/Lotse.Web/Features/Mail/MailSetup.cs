@@ -9,6 +9,8 @@ public static class MailSetup
         builder.Services.AddScoped<MailTexts>();
         builder.Services.AddScoped<LoadMail>();
         builder.Services.AddScoped<SendMailRequest>();
+        builder.Services.AddSingleton<MailRoutingBatcher>();
+        builder.Services.AddScoped<RouteMailRequests>();
         builder.Services.AddScoped<WriteMailMessage>();
         builder.Services.AddScoped<ChangeMailThread>();
     }

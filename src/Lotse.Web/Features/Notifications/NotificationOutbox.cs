@@ -53,16 +53,41 @@ public sealed class NotificationOutbox(LotseDb db, TimeProvider clock)
     public async Task AddForMailAsync(MailThread thread, MailSide recipient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(thread);
-        var user = recipient == MailSide.Counsellor
-            ? thread.CounsellorId is { } counsellorId ? await CounsellorUserAsync(counsellorId, cancellationToken) : null
-            : await ClientUserAsync(thread.ClientId, cancellationToken);
-        if (user is null)
+        if (recipient == MailSide.Counsellor)
+        {
+            await AddForCounsellorsAsync([thread], cancellationToken);
+            return;
+        }
+
+        AddForMail(await ClientUserAsync(thread.ClientId, cancellationToken), thread);
+    }
+
+    /// <summary>The same notice to the counsellor of each thread (a batch of new requests), their logins read in one query.</summary>
+    public async Task AddForCounsellorsAsync(IReadOnlyCollection<MailThread> threads, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(threads);
+        var ids = threads.Select(t => t.CounsellorId).OfType<Guid>().Distinct().ToList();
+        if (ids.Count == 0)
         {
             return;
         }
 
-        db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, NotificationKind.NewMailMessage, null, user.HasEmail, clock.GetUtcNow().UtcDateTime, thread.Id));
+        var users = await (from c in db.Counsellors
+                           join u in db.Users on c.UserId equals u.Id
+                           where ids.Contains(c.Id)
+                           select new { c.Id, User = new Recipient(u.Id, u.Email != null && u.Email != "") })
+            .ToDictionaryAsync(r => r.Id, r => r.User, cancellationToken);
+        foreach (var thread in threads)
+        {
+            if (thread.CounsellorId is { } counsellorId)
+            {
+                AddForMail(users[counsellorId], thread);
+            }
+        }
     }
+
+    private void AddForMail(Recipient user, MailThread thread) =>
+        db.Notifications.Add(new Notification(Guid.NewGuid(), user.Id, NotificationKind.NewMailMessage, null, user.HasEmail, clock.GetUtcNow().UtcDateTime, thread.Id));
 
     /// <summary>
     /// Tells a counsellor that one of their appointments ended because the client deleted their account. It carries no

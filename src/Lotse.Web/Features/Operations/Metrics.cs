@@ -85,7 +85,7 @@ public sealed class LotseMetrics
 
     public void ChatMessageSent() => _chatMessages.Add(1);
 
-    public void MailRequestReceived() => _mailRequests.Add(1);
+    public void MailRequestsReceived(int count) => _mailRequests.Add(count);
 
     public void AppointmentBooked() => _bookings.Add(1);
 }
