@@ -22,7 +22,7 @@ public sealed partial class MailRoutingBatcher(IServiceScopeFactory scopes, ILog
     /// <summary>Routes and stores the request with whatever else is waiting; the result once it is committed.</summary>
     public async Task<MailRequestResult> RouteAsync(PendingMailRequest request, CancellationToken cancellationToken)
     {
-        var pending = new Pending(request, new TaskCompletionSource<MailRequestResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(request);
         ObjectDisposedException.ThrowIf(!_pending.Writer.TryWrite(pending), this);
 
         lock (_start)
@@ -64,35 +64,55 @@ public sealed partial class MailRoutingBatcher(IServiceScopeFactory scopes, ILog
                 batch.Add(next);
             }
 
-            await RouteBatchAsync(batch);
+            await RouteTogetherAsync(batch);
         }
     }
 
-    private async Task RouteBatchAsync(List<Pending> batch)
+    /// <summary>
+    /// Routes requests as one batch and completes each one's result. A batch that fails (a request sent twice at the same
+    /// instant through two app instances, two requests of one client reaching the same fallback, a deadlock with another
+    /// instance) stored nothing: its requests are then routed one by one, so that one request's problem never fails another.
+    /// </summary>
+    internal async Task RouteTogetherAsync(IReadOnlyList<Pending> batch)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var results = await scope.ServiceProvider.GetRequiredService<RouteMailRequests>()
-                .RouteAsync(batch.ConvertAll(p => p.Request), _stopping.Token);
+                .RouteAsync([.. batch.Select(p => p.Request)], _stopping.Token);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Result.TrySetResult(results[i]);
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException && batch.Count > 1)
         {
-            // Each sender sees the failure (an error page, the form kept); the loop goes on with the next batch.
-            LogBatchFailed(logger, e, batch.Count);
+            LogBatchSplit(logger, e, batch.Count);
             foreach (var pending in batch)
             {
-                pending.Result.TrySetException(e);
+                await RouteTogetherAsync([pending]);
             }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The sender sees the failure (an error page, the form kept); the loop goes on with the next batch.
+            LogRequestFailed(logger, e);
+            batch[0].Result.TrySetException(e);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Routing a batch of {Count} mail requests failed; nothing of it was stored")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} mail requests could not be stored together; routing them one by one")]
+    private static partial void LogBatchSplit(ILogger logger, Exception exception, int count);
 
-    private sealed record Pending(PendingMailRequest Request, TaskCompletionSource<MailRequestResult> Result);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A mail request could not be routed; nothing of it was stored")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception);
+
+    /// <summary>A request and the result its sender waits for.</summary>
+    internal sealed record Pending(PendingMailRequest Request, TaskCompletionSource<MailRequestResult> Result)
+    {
+        public Pending(PendingMailRequest request)
+            : this(request, new TaskCompletionSource<MailRequestResult>(TaskCreationOptions.RunContinuationsAsynchronously))
+        {
+        }
+    }
 }

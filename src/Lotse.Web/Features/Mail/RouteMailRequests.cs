@@ -24,17 +24,16 @@ public sealed record PendingMailRequest(Guid ClientId, MailAddressee To, MailTex
 /// through routing, and none is lost. The client's request key makes a repeated submit harmless.
 /// A batch costs about as many statements as one request did alone (issue 6's speed target, docs/benchmarks.md).
 /// </summary>
-/// <remarks>
-/// A batch that fails to save (a request submitted twice at the same instant from two app instances, or two requests of
-/// one client reaching the same fallback and both recording the relation) is undone whole and each request routed on
-/// its own, so that one request's conflict never fails another. After the commit the agencies' supervision pages are
-/// told (optional: the mail bench's slim host has no SignalR).
-/// </remarks>
+/// <remarks>After the commit the agencies' supervision pages are told (optional: the mail bench's slim host has no SignalR).</remarks>
 public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, TimeProvider clock, NotificationOutbox outbox, AuditLog audit, LotseMetrics metrics, SupervisionNotifier? supervision = null)
 {
     private const int Attempts = 3;
 
-    /// <summary>The results in the order of <paramref name="batch"/>.</summary>
+    /// <summary>
+    /// The results in the order of <paramref name="batch"/>, all stored in one transaction. A batch that fails stores
+    /// nothing and throws (<see cref="MailRoutingBatcher"/> then routes its requests one by one); a single request that
+    /// meets a conflict is routed again, as a resubmitted form would be.
+    /// </summary>
     public async Task<IReadOnlyList<MailRequestResult>> RouteAsync(IReadOnlyList<PendingMailRequest> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -45,21 +44,10 @@ public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, T
                 var strategy = db.Database.CreateExecutionStrategy();
                 return await strategy.ExecuteAsync(ct => RouteInTransactionAsync(batch, ct), cancellationToken);
             }
-            catch (DbUpdateException) when (batch.Count > 1)
-            {
-                // One request's conflict must not fail the others: each on its own.
-                var results = new List<MailRequestResult>(batch.Count);
-                foreach (var request in batch)
-                {
-                    results.Add((await RouteAsync([request], cancellationToken)).Single());
-                }
-
-                return results;
-            }
-            catch (DbUpdateException)
+            catch (DbUpdateException) when (batch.Count == 1)
             {
                 // The same request was submitted twice at once: the unique request key let the first one in.
-                var request = batch.Single();
+                var request = batch[0];
                 if ((await ExistingAsync(batch, cancellationToken)).TryGetValue((request.ClientId, request.RequestKey), out var existing))
                 {
                     return [new MailRequestSent(existing)];
