@@ -118,6 +118,9 @@ public static class MailCommand
             }
         }
 
+        // As the app's start-up does (PrepareDatabaseAsync): the key ring's first key is made before any request.
+        Lotse.Web.Features.Security.KeyRingSetup.EnsureCurrentKey(app.Services);
+
         var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         var world = await SeedAsync(app.Services, s, now, cancellationToken);
         Console.WriteLine($"Seeded:   in {clock.Elapsed.TotalSeconds:0.0}s (schema by the app's migrations): {world.Describe()}");

@@ -55,6 +55,7 @@ public static class DataSetup
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
 
+        KeyRingSetup.EnsureCurrentKey(app.Services);
         await Roles.EnsureAsync(scope.ServiceProvider, cancellationToken);
 
         if (app.Configuration.GetValue("Demo:Seed", true))

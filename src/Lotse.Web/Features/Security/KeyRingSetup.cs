@@ -45,4 +45,16 @@ public static class KeyRingSetup
 
         builder.Services.AddSingleton<CounsellingContent>();
     }
+
+    /// <summary>
+    /// Makes sure the key ring has a current key, at start-up and outside any transaction. Data Protection creates the first
+    /// key on first use and stores it through a context of its own; if that first use is content saved inside a SQLite
+    /// write transaction (a mail request on a new database), the key's insert waits for the very transaction that waits
+    /// for it, until SQLite's busy timeout fails both.
+    /// </summary>
+    public static void EnsureCurrentKey(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ApplicationName).Protect([]);
+    }
 }
