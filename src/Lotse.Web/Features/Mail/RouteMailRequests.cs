@@ -189,7 +189,6 @@ public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, T
 
         var locked = weighed.Values.SelectMany(w => w).Distinct().ToList();
         await db.LockCounsellorsAsync(locked, cancellationToken);
-        var regular = await RegularPairsAsync(batch, agencyOf.Keys, cancellationToken);
         // A disabled counsellor (issue 8) is not reachable, whatever page the request came from; a fallback is asked
         // whatever its state (the router knows what to do with an absent one).
         var loads = (await MailLoads.LoadAsync(db, locked, now, activeOnly: true, cancellationToken)).ToDictionary(l => l.CounsellorId);
@@ -202,12 +201,14 @@ public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, T
             loads[load.CounsellorId] = load;
         }
 
+        var relations = await RelationsAsync(loads.Keys, agencyOf.Keys.Select(i => batch[i].ClientId), cancellationToken);
+
         var routed = new List<(int Index, RoutingDecision Decision)>();
         foreach (var i in agencyOf.Keys.Order())
         {
             var request = batch[i];
             var agencyFallbackId = agencyOf[i].FallbackCounsellorId;
-            var isRegular = request.To.CounsellorId is { } target && regular.Contains((target, request.ClientId));
+            var isRegular = request.To.CounsellorId is { } target && relations.GetValueOrDefault((target, request.ClientId));
             List<CounsellorLoad> weighs;
             if (request.To.CounsellorId is { } direct)
             {
@@ -271,48 +272,38 @@ public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, T
         }
 
         var threads = stored.Select(s => s.Thread).ToList();
-        await AddRelationsAsync(threads, regular, now, cancellationToken);
+        AddRelations(threads, relations, now);
         await outbox.AddForCounsellorsAsync(threads, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return threads;
     }
 
-    /// <summary>(counsellor, client) pairs of the batch where the client is a regular client of the addressed counsellor.</summary>
-    private async Task<HashSet<(Guid CounsellorId, Guid ClientId)>> RegularPairsAsync(IReadOnlyList<PendingMailRequest> batch, IEnumerable<int> routed, CancellationToken cancellationToken)
+    /// <summary>
+    /// The counselling relations between these counsellors (every one routing may choose) and clients, read once under the
+    /// locks: whether a client is a regular client of the addressed counsellor, and which relations a thread still needs.
+    /// </summary>
+    private async Task<Dictionary<(Guid CounsellorId, Guid ClientId), bool>> RelationsAsync(IEnumerable<Guid> counsellorIds, IEnumerable<Guid> clientIds, CancellationToken cancellationToken)
     {
-        var direct = routed.Where(i => batch[i].To.CounsellorId is not null).ToList();
-        if (direct.Count == 0)
+        var counsellors = counsellorIds.Distinct().ToList();
+        var clients = clientIds.Distinct().ToList();
+        if (counsellors.Count == 0 || clients.Count == 0)
         {
             return [];
         }
 
-        var counsellors = direct.Select(i => batch[i].To.CounsellorId!.Value).Distinct().ToList();
-        var clients = direct.Select(i => batch[i].ClientId).Distinct().ToList();
         var rows = await db.CounsellingRelations.AsNoTracking()
-            .Where(r => r.IsRegularClient && counsellors.Contains(r.CounsellorId) && clients.Contains(r.ClientId))
-            .Select(r => new { r.CounsellorId, r.ClientId })
+            .Where(r => counsellors.Contains(r.CounsellorId) && clients.Contains(r.ClientId))
+            .Select(r => new { r.CounsellorId, r.ClientId, r.IsRegularClient })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => (r.CounsellorId, r.ClientId)).ToHashSet();
+        return rows.ToDictionary(r => (r.CounsellorId, r.ClientId), r => r.IsRegularClient);
     }
 
-    /// <summary>A counselling relation for every (answering counsellor, client) pair that has none yet; a regular client has one.</summary>
-    private async Task AddRelationsAsync(List<MailThread> threads, HashSet<(Guid CounsellorId, Guid ClientId)> regular, DateTime now, CancellationToken cancellationToken)
+    /// <summary>A counselling relation for every (answering counsellor, client) pair that has none yet.</summary>
+    private void AddRelations(List<MailThread> threads, Dictionary<(Guid CounsellorId, Guid ClientId), bool> known, DateTime now)
     {
         var pairs = threads.Where(t => t.CounsellorId is not null).Select(t => (CounsellorId: t.CounsellorId!.Value, t.ClientId))
-            .Where(p => !regular.Contains(p)).ToHashSet();
-        if (pairs.Count == 0)
-        {
-            return;
-        }
-
-        var counsellors = pairs.Select(p => p.CounsellorId).Distinct().ToList();
-        var clients = pairs.Select(p => p.ClientId).Distinct().ToList();
-        var known = await db.CounsellingRelations.AsNoTracking()
-            .Where(r => counsellors.Contains(r.CounsellorId) && clients.Contains(r.ClientId))
-            .Select(r => new { r.CounsellorId, r.ClientId })
-            .ToListAsync(cancellationToken);
-        pairs.ExceptWith(known.Select(r => (r.CounsellorId, r.ClientId)));
+            .Where(p => !known.ContainsKey(p)).ToHashSet();
         foreach (var (counsellorId, clientId) in pairs)
         {
             db.CounsellingRelations.Add(new CounsellingRelation(counsellorId, clientId, now));
