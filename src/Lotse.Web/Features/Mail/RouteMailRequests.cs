@@ -226,14 +226,15 @@ public sealed class RouteMailRequests(LotseDb db, CounsellorAgencies agencies, T
                     continue;
                 }
 
-                weighs = [load, .. new[] { load.PersonalFallbackId, agencyFallbackId }.OfType<Guid>().Where(f => f != direct).Distinct().Select(f => loads[f])];
+                weighs = [load, .. new[] { load.PersonalFallbackId, agencyFallbackId }.OfType<Guid>().Where(f => f != direct && loads.ContainsKey(f)).Distinct().Select(f => loads[f])];
             }
             else
             {
-                weighs = [.. weighed[i].Select(id => loads[id])];
-                if (agencyFallbackId is { } fallback && !weighed[i].Contains(fallback))
+                // A counsellor disabled since the agency's list was read is no longer among the loads (active only).
+                weighs = [.. weighed[i].Where(active.Contains).Select(id => loads[id])];
+                if (agencyFallbackId is { } fallback && !weighed[i].Contains(fallback) && loads.TryGetValue(fallback, out var fallbackLoad))
                 {
-                    weighs.Add(loads[fallback]);
+                    weighs.Add(fallbackLoad);
                 }
             }
 
