@@ -213,6 +213,11 @@ public static class MailCommand
             $"CPU:      bench process (handler + EF Core{(isPostgres ? "" : " + SQLite")}) {selfCpu:0.0}s = {selfCpu * 1000 / s.Requests:0.00} ms/request; {pgPart}" +
             $"machine busy {machineBusy / seconds * 100:0}% of {Environment.ProcessorCount * 100}%, others {(machineBusy - selfCpu - (double.IsNaN(pgCpu) ? 0 : pgCpu)) / seconds * 100:0}%"));
         Console.WriteLine($"Load:     {Machine.LoadAverage()} (1/5/15 min) after the run");
+        if (postgres is not null)
+        {
+            // A deadlocked batch stored nothing and was routed again request by request (MailRoutingBatcher): slow, not lost.
+            Console.WriteLine($"Deadlocks: {await PostgresServer.DeadlocksAsync(connectionString, cancellationToken)} (pg_stat_database)");
+        }
 
         if (postgres is not null && s.Statements)
         {

@@ -103,6 +103,15 @@ public sealed class PostgresServer : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>Deadlocks PostgreSQL detected in the current database since the cluster started (each one aborted a transaction).</summary>
+    public static async Task<long> DeadlocksAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var deadlocks = new NpgsqlCommand("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()", connection);
+        return (long)(await deadlocks.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
