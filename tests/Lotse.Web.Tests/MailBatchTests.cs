@@ -99,10 +99,10 @@ public abstract class MailBatchTests(DatabaseKind kind) : MailTestBase(kind)
         Assert.Equal(new[] { mond.Id, wolke.Id }.Order(), threads.Select(t => t.ClientId).Order());
     }
 
-    private static PendingMailRequest Request(Guid clientId, Guid counsellorId) =>
+    protected static PendingMailRequest Request(Guid clientId, Guid counsellorId) =>
         new(clientId, new MailAddressee(counsellorId, null), MailRules.CheckRequest("Anfrage", "Ich brauche Rat."), Guid.NewGuid(), AuditActor.Unknown);
 
-    private async Task<MailRequestResult[]> RouteTogetherAsync(IReadOnlyList<PendingMailRequest> requests)
+    protected async Task<MailRequestResult[]> RouteTogetherAsync(IReadOnlyList<PendingMailRequest> requests)
     {
         var batch = requests.Select(r => new MailRoutingBatcher.Pending(r)).ToList();
         await App.Services.GetRequiredService<MailRoutingBatcher>().RouteTogetherAsync(batch);
@@ -112,4 +112,33 @@ public abstract class MailBatchTests(DatabaseKind kind) : MailTestBase(kind)
 
 public sealed class MailBatchTestsOnSqlite() : MailBatchTests(DatabaseKind.Sqlite);
 
-public sealed class MailBatchTestsOnPostgres() : MailBatchTests(DatabaseKind.Postgres);
+public sealed class MailBatchTestsOnPostgres() : MailBatchTests(DatabaseKind.Postgres)
+{
+    /// <summary>
+    /// Routing locks counsellors to count their open requests, not to keep their row from being referenced: a thread that
+    /// names a counsellor as fallback checks its foreign key with a key-share lock, which waited for a <c>FOR UPDATE</c> of
+    /// another batch or app instance (and could deadlock with it). <c>FOR NO KEY UPDATE</c> still excludes every other
+    /// routing of that counsellor, but lets the fallback's thread be stored at once.
+    /// </summary>
+    [Fact]
+    public async Task RouteTogether_FallbackLockedByAnotherRouting_ThreadToTheFallbackIsStoredWithoutWaiting()
+    {
+        var agency = await AddAgencyAsync("Lotsenhaus");
+        var anna = await AddCounsellorAsync(Anna, NoNewRequests, agency);
+        var ben = await AddCounsellorAsync(Ben, Unlimited, agency);
+        await SetAgencyFallbackAsync(agency, ben);
+        var mond = await AddClientAsync(Mond);
+        await using var other = App.Services.CreateAsyncScope();
+        var otherDb = other.ServiceProvider.GetRequiredService<LotseDb>();
+        await using var otherRouting = await otherDb.Database.BeginTransactionAsync();
+        await otherDb.LockCounsellorsAsync([ben.Id], CancellationToken.None);
+
+        var routing = RouteTogetherAsync([Request(mond.Id, anna.Id)]);
+
+        // Blocked until the other transaction ends, this would time out; the other routing still holds Ben's lock.
+        var result = Assert.IsType<MailRequestSent>(Assert.Single(await routing.WaitAsync(TimeSpan.FromSeconds(20))));
+        var thread = await ThreadAsync(result.ThreadId);
+        Assert.Equal((ben.Id, RouteKind.AgencyFallback), (thread.CounsellorId!.Value, thread.RouteKind));
+        await otherRouting.RollbackAsync();
+    }
+}

@@ -57,11 +57,6 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
 
     public DbSet<Features.Security.AccountSecurity> AccountSecurity => Set<Features.Security.AccountSecurity>();
 
-    /// <summary>
-    /// Serialises changes to one counsellor's schedule (absences, bookings, mail routing) inside the
-    /// current transaction. PostgreSQL locks the counsellor's row; SQLite needs nothing more, because its
-    /// transactions begin IMMEDIATE and so already exclude every other writer.
-    /// </summary>
     /// <summary>Records that the counsellor counsels the client (decision 3), once; the caller saves.</summary>
     public async Task EnsureRelationAsync(Guid counsellorId, Guid clientId, DateTime nowUtc, CancellationToken cancellationToken)
     {
@@ -72,12 +67,20 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
         }
     }
 
+    /// <summary>
+    /// Serialises changes to one counsellor's schedule (absences, bookings, mail routing) inside the
+    /// current transaction. PostgreSQL locks the counsellor's row; SQLite needs nothing more, because its
+    /// transactions begin IMMEDIATE and so already exclude every other writer.
+    /// </summary>
     public Task LockCounsellorAsync(Guid counsellorId, CancellationToken cancellationToken) =>
         LockCounsellorsAsync([counsellorId], cancellationToken);
 
     /// <summary>
     /// Locks several counsellors at once (a request to an agency weighs all of its counsellors), always in id order,
-    /// so that two transactions locking overlapping sets cannot deadlock.
+    /// so that two transactions locking overlapping sets cannot deadlock. <c>FOR NO KEY UPDATE</c>, not <c>FOR UPDATE</c>:
+    /// it excludes every other lock of the same counsellor (and any change of their row), but not the key-share lock
+    /// with which PostgreSQL checks a foreign key, so a thread or booking of another transaction that merely names a
+    /// locked counsellor (a fallback) neither waits for this one nor deadlocks with it (decision 18).
     /// </summary>
     public async Task LockCounsellorsAsync(IReadOnlyCollection<Guid> counsellorIds, CancellationToken cancellationToken)
     {
@@ -89,7 +92,7 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
         if (Database.IsNpgsql())
         {
             var ids = counsellorIds.Distinct().Order().ToArray();
-            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR UPDATE", cancellationToken);
+            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR NO KEY UPDATE", cancellationToken);
         }
     }
 
