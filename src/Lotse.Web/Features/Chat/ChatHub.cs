@@ -145,6 +145,8 @@ public sealed class ChatHub(
         var result = await send.SendAsync(member, clientMessageId, text, Context.ConnectionAborted);
         if (remembered is not null && result is SendRefused)
         {
+            // Forgotten first: a conversation that is not this caller's any more (the look-up throws) is not remembered.
+            Members().Remove(conversationId);
             member = await MemberAsync(conversationId);
             result = await send.SendAsync(member, clientMessageId, text, Context.ConnectionAborted);
         }
