@@ -90,7 +90,7 @@ public abstract class MailBatchTests(DatabaseKind kind) : MailTestBase(kind)
         var batch = new[] { Request(mond.Id, anna.Id), Request(Guid.NewGuid(), anna.Id), Request(wolke.Id, anna.Id) }
             .Select(r => new MailRoutingBatcher.Pending(r)).ToList();
 
-        await App.Services.GetRequiredService<MailRoutingBatcher>().RouteTogetherAsync(batch);
+        await App.Services.GetRequiredService<MailRoutingBatcher>().StoreTogetherAsync(batch);
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() => batch[1].Result.Task);
         var stored = new[] { await batch[0].Result.Task, await batch[2].Result.Task }.Select(r => Assert.IsType<MailRequestSent>(r).ThreadId);
@@ -105,7 +105,7 @@ public abstract class MailBatchTests(DatabaseKind kind) : MailTestBase(kind)
     protected async Task<MailRequestResult[]> RouteTogetherAsync(IReadOnlyList<PendingMailRequest> requests)
     {
         var batch = requests.Select(r => new MailRoutingBatcher.Pending(r)).ToList();
-        await App.Services.GetRequiredService<MailRoutingBatcher>().RouteTogetherAsync(batch);
+        await App.Services.GetRequiredService<MailRoutingBatcher>().StoreTogetherAsync(batch);
         return await Task.WhenAll(batch.Select(p => p.Result.Task));
     }
 }

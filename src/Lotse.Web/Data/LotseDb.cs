@@ -82,17 +82,27 @@ public abstract class LotseDb(DbContextOptions options) : IdentityDbContext<Iden
     /// with which PostgreSQL checks a foreign key, so a thread or booking of another transaction that merely names a
     /// locked counsellor (a fallback) neither waits for this one nor deadlocks with it (decision 18).
     /// </summary>
-    public async Task LockCounsellorsAsync(IReadOnlyCollection<Guid> counsellorIds, CancellationToken cancellationToken)
+    public Task LockCounsellorsAsync(IReadOnlyCollection<Guid> counsellorIds, CancellationToken cancellationToken) =>
+        LockInIdOrderAsync("SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR NO KEY UPDATE", counsellorIds, cancellationToken);
+
+    /// <summary>
+    /// Locks conversations, in id order, for storing their messages (<c>StoreChatMessages</c>): two batches with conversations
+    /// in common store one after the other, and cannot deadlock. SQLite's IMMEDIATE transactions need nothing more.
+    /// </summary>
+    public Task LockConversationsAsync(IReadOnlyCollection<Guid> conversationIds, CancellationToken cancellationToken) =>
+        LockInIdOrderAsync("SELECT 1 FROM \"Conversations\" WHERE \"Id\" = ANY({0}) ORDER BY \"Id\" FOR NO KEY UPDATE", conversationIds, cancellationToken);
+
+    /// <summary>Runs one of the row locks above (a constant, never input) with the ids, ordered, as its one parameter.</summary>
+    private async Task LockInIdOrderAsync(string lockSql, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         if (Database.CurrentTransaction is null)
         {
-            throw new InvalidOperationException("Lock counsellors only inside a transaction.");
+            throw new InvalidOperationException("Lock rows only inside a transaction.");
         }
 
         if (Database.IsNpgsql())
         {
-            var ids = counsellorIds.Distinct().Order().ToArray();
-            await Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM \"Counsellors\" WHERE \"Id\" = ANY({ids}) ORDER BY \"Id\" FOR NO KEY UPDATE", cancellationToken);
+            await Database.ExecuteSqlRawAsync(lockSql, [ids.Distinct().Order().ToArray()], cancellationToken);
         }
     }
 

@@ -55,6 +55,23 @@ public sealed class ReadChatMessages(LotseDb db)
         return new ChatMessagePage(rows.Take(MaxSince).Select(m => View(m)).ToList(), rows.Count > MaxSince);
     }
 
+    /// <summary>The message this side sent with <paramref name="clientMessageId"/>, naming the one stored before it; null if none.</summary>
+    public async Task<ChatMessageView?> FindAsync(ChatMember member, Guid clientMessageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var message = await db.ChatMessages.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.ConversationId == member.ConversationId && m.Sender == member.Side && m.ClientMessageId == clientMessageId, cancellationToken);
+        if (message is null)
+        {
+            return null;
+        }
+
+        var previousId = await db.ChatMessages.AsNoTracking()
+            .Where(m => m.ConversationId == member.ConversationId && m.Id < message.Id)
+            .MaxAsync(m => (long?)m.Id, cancellationToken) ?? 0;
+        return View(message, previousId);
+    }
+
     public static ChatMessageView View(ChatMessage message, long? previousId = null)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -20,6 +20,8 @@ public static class ChatSetup
         builder.Services.AddScoped<ChatBroadcast>();
         builder.Services.AddScoped<StartConversation>();
         builder.Services.AddScoped<SendMessage>();
+        builder.Services.AddSingleton<ChatMessageBatcher>();
+        builder.Services.AddScoped<StoreChatMessages>();
         builder.Services.AddScoped<ReadChatMessages>();
         builder.Services.AddScoped<MarkRead>();
         builder.Services.AddScoped<CloseConversation>();

@@ -36,6 +36,6 @@ public sealed class SendMailRequest(MailRoutingBatcher queue, AuditLog audit)
         }
 
         var actor = await audit.CurrentActorAsync(cancellationToken);
-        return await queue.RouteAsync(new PendingMailRequest(clientId, to, text, requestKey, actor), cancellationToken);
+        return await queue.SubmitAsync(new PendingMailRequest(clientId, to, text, requestKey, actor), cancellationToken);
     }
 }

@@ -83,7 +83,7 @@ public sealed class LotseMetrics
         _bookings = meter.CreateCounter<long>("lotse.appointments.booked", "{appointment}", "Appointments booked by clients.");
     }
 
-    public void ChatMessageSent() => _chatMessages.Add(1);
+    public void ChatMessagesSent(int count) => _chatMessages.Add(count);
 
     public void MailRequestsReceived(int count) => _mailRequests.Add(count);
 
