@@ -86,9 +86,12 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimePro
                     PreviousId = db.ChatMessages.Where(m => m.ConversationId == c.Id).Max(m => (long?)m.Id),
                 })
                 .ToDictionaryAsync(c => c.Id, cancellationToken);
+            // All three columns of the unique index (conversation, side, client message id) bound, so that PostgreSQL looks
+            // the combinations up in it instead of reading every message of the batch's conversations.
+            var sides = batch.Select(m => m.Member.Side).Distinct().ToList();
             var messageIds = batch.Select(m => m.ClientMessageId).Distinct().ToList();
             var stored = (await db.ChatMessages.AsNoTracking()
-                    .Where(m => conversations.Contains(m.ConversationId) && messageIds.Contains(m.ClientMessageId))
+                    .Where(m => conversations.Contains(m.ConversationId) && sides.Contains(m.Sender) && messageIds.Contains(m.ClientMessageId))
                     .Select(m => new { m.ConversationId, m.Sender, m.ClientMessageId })
                     .ToListAsync(cancellationToken))
                 .Select(m => (m.ConversationId, m.Sender, m.ClientMessageId))
