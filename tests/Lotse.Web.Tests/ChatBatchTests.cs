@@ -1,3 +1,4 @@
+using Lotse.Domain.Accounts;
 using Lotse.Domain.Chat;
 using Lotse.Web.Features.Chat;
 using Lotse.Web.Tests.Infrastructure;
@@ -81,6 +82,25 @@ public abstract class ChatBatchTests(DatabaseKind kind) : ChatTestBase(kind)
         Assert.Equal(before.Id, Assert.IsType<MessageStored>(results[2]).Message.Id);
         Assert.Equal(["Vor dem Ende"], (await StoredMessagesAsync(closed)).Select(m => m.Body));
         Assert.Equal(["Noch offen"], (await StoredMessagesAsync(open)).Select(m => m.Body));
+    }
+
+    [Fact]
+    public async Task StoreTogether_CounsellorNotReachableSinceTheClientJoined_ClientRefusedWithTheReasonCounsellorStillAnswers()
+    {
+        var (_, _, conversationId, anna) = await ChattingAsync();
+        var fromClient = await MemberAsync(conversationId, ChatSide.Client);
+        var fromCounsellor = await MemberAsync(conversationId, ChatSide.Counsellor);
+        // The switch happens while the client's message waits for its batch: the batch decides with the status as it is now.
+        await WithDbAsync(db => db.Counsellors.Where(c => c.Id == anna.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.ChatMode, ChatMode.NotReachable)));
+
+        var results = await StoreTogetherAsync([Message(fromClient, "Sind Sie da?"), Message(fromCounsellor, "Ich melde mich morgen.")]);
+
+        var refusal = Assert.IsType<SendRefused>(results[0]);
+        Assert.Equal(ChatVerdict.NotReachable, refusal.Verdict);
+        Assert.NotNull(refusal.Availability);
+        Assert.False(refusal.Availability.Availability.CanChat);
+        Assert.True(Assert.IsType<MessageStored>(results[1]).IsNew);
+        Assert.Equal(["Ich melde mich morgen."], (await StoredMessagesAsync(conversationId)).Select(m => m.Body));
     }
 
     private static PendingChatMessage Message(ChatMember member, string body, Guid? clientMessageId = null) =>

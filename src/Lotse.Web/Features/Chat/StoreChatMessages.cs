@@ -1,5 +1,6 @@
 using Lotse.Domain.Chat;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Counsellors;
 using Lotse.Web.Features.Operations;
 using Lotse.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public sealed class ChatMessageBatcher(IServiceScopeFactory scopes, ILogger<Chat
 /// messages of one conversation are stored one transaction after the other and their ids become visible in order: a page
 /// that catches up "since id X" can never skip one still being written, and no message slips in after a close.
 /// </summary>
-public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimeProvider clock, LotseMetrics metrics)
+public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, LoadClientAvailability availability, TimeProvider clock, LotseMetrics metrics)
 {
     public async Task<IReadOnlyList<SendResult>> StoreAsync(IReadOnlyList<PendingChatMessage> batch, CancellationToken cancellationToken)
     {
@@ -62,6 +63,7 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimePro
         var conversations = batch.Select(m => m.Member.ConversationId).Distinct().Order().ToList();
         var results = new SendResult?[batch.Count];
         var retries = new List<int>();
+        var refused = new List<(int Index, ChatVerdict Verdict)>();
         var fresh = new List<(int Index, ChatMessage Message)>();
         var first = new Dictionary<(Guid, ChatSide, Guid), int>();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
@@ -97,9 +99,17 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimePro
                 .Select(m => (m.ConversationId, m.Sender, m.ClientMessageId))
                 .ToHashSet();
 
+            // Whether each client may write now (the counsellor's chat status, absence, the regular-clients toggle), decided
+            // inside the locks for the whole batch; a counsellor answers in any open conversation of theirs.
+            var mayWrite = await availability.ForChatMessagesAsync(
+                batch.Where(m => m.Member.Side == ChatSide.Client).Select(m => (m.Member.CounsellorId, m.Member.ClientId)).Distinct().ToList(),
+                cancellationToken);
             for (var i = 0; i < batch.Count; i++)
             {
                 var pending = batch[i];
+                var verdict = pending.Member.Side == ChatSide.Counsellor ? ChatVerdict.Allowed
+                    : mayWrite.TryGetValue((pending.Member.CounsellorId, pending.Member.ClientId), out var current) ? ChatRules.ClientMayWrite(current, conversationClosed: false)
+                    : ChatVerdict.NotReachable;
                 var key = (pending.Member.ConversationId, pending.Member.Side, pending.ClientMessageId);
                 if (stored.Contains(key))
                 {
@@ -113,6 +123,11 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimePro
                 else if (!(state.TryGetValue(pending.Member.ConversationId, out var conversation) && conversation.IsOpen))
                 {
                     results[i] = new SendRefused(ChatVerdict.Closed, null);
+                }
+                else if (verdict != ChatVerdict.Allowed)
+                {
+                    // The client is told why and what else they can do (filled in after the commit).
+                    refused.Add((i, verdict));
                 }
                 else
                 {
@@ -145,6 +160,12 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, TimePro
             results[i] = await read.FindAsync(pending.Member, pending.ClientMessageId, cancellationToken) is { } found
                 ? new MessageStored(found, IsNew: false)
                 : throw new InvalidOperationException("A stored chat message disappeared while its conversation was locked.");
+        }
+
+        foreach (var (i, verdict) in refused)
+        {
+            var member = batch[i].Member;
+            results[i] = new SendRefused(verdict, await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken));
         }
 
         for (var i = 0; i < batch.Count; i++)

@@ -55,38 +55,42 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
     }
 
     /// <summary>
-    /// Only what decides whether a client may write in a chat that is open (the agency's terms do not: a closure stops new
-    /// requests, not conversations that go on), one query; null when the counsellor is not active. Every chat message of a
-    /// client asks this, so it leaves out what <see cref="LoadForClientAsync"/> adds for pages and refusals.
+    /// Only what decides whether clients may write in chats that are open (the agency's terms do not: a closure stops new
+    /// requests, not conversations that go on), for a whole batch of chat messages (<c>StoreChatMessages</c>) in two
+    /// queries; a pair is missing when its counsellor is not active. Every chat message of a client asks this, so it
+    /// leaves out what <see cref="LoadForClientAsync"/> adds for pages and refusals, and whether the counsellor is
+    /// connected: "shown online" does not decide whether a client may write.
     /// </summary>
-    public async Task<ClientAvailability?> ForChatMessageAsync(Guid counsellorId, Guid clientId, CancellationToken cancellationToken) =>
-        (await LoadStatusAsync(counsellorId, clientId, cancellationToken))?.Availability;
+    public async Task<Dictionary<(Guid CounsellorId, Guid ClientId), ClientAvailability>> ForChatMessagesAsync(
+        IReadOnlyCollection<(Guid CounsellorId, Guid ClientId)> pairs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var counsellorIds = pairs.Select(p => p.CounsellorId).Distinct().ToList();
+        var clientIds = pairs.Select(p => p.ClientId).Distinct().ToList();
+        var rows = await StatusRows(db.Counsellors.Where(c => counsellorIds.Contains(c.Id)), viewer: Guid.Empty, now)
+            .ToDictionaryAsync(r => r.Id, cancellationToken);
+        var regular = (await db.CounsellingRelations.AsNoTracking()
+                .Where(r => counsellorIds.Contains(r.CounsellorId) && clientIds.Contains(r.ClientId) && r.IsRegularClient)
+                .Select(r => new { r.CounsellorId, r.ClientId })
+                .ToListAsync(cancellationToken))
+            .Select(r => (r.CounsellorId, r.ClientId))
+            .ToHashSet();
+        return pairs.Distinct().Where(p => rows.ContainsKey(p.CounsellorId))
+            .ToDictionary(p => p, p => AvailabilityOf(rows[p.CounsellorId], regular.Contains(p), now));
+    }
 
     private async Task<CounsellorStatus?> LoadStatusAsync(Guid counsellorId, Guid? clientId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         // Whether the viewer is their regular client and their absences that have not ended are read with the counsellor
         // (one query; no client, no match).
-        var viewer = clientId ?? Guid.Empty;
-        var counsellor = await db.Counsellors.AsNoTracking()
-            .Where(c => c.Id == counsellorId)
-            .Active(db)
-            .Select(c => new
-            {
-                c.Id,
-                c.DisplayName,
-                c.RegularClientsOnly,
-                c.ChatMode,
-                c.MailMode,
-                c.MailCapacity,
-                c.SlotMinutes,
-                IsRegular = db.CounsellingRelations.Any(r => r.CounsellorId == c.Id && r.ClientId == viewer && r.IsRegularClient),
-                Absences = db.Absences
-                    .Where(a => a.CounsellorId == c.Id && a.EndUtc > now)
-                    .OrderBy(a => a.StartUtc)
-                    .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
-                    .ToList(),
-            })
+        var counsellor = await StatusRows(db.Counsellors.Where(c => c.Id == counsellorId), clientId ?? Guid.Empty, now)
             .SingleOrDefaultAsync(cancellationToken);
         if (counsellor is null)
         {
@@ -94,8 +98,7 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
         }
 
         var isRegular = clientId is not null && counsellor.IsRegular;
-        var status = new AccountStatus(counsellor.RegularClientsOnly, counsellor.ChatMode, counsellor.MailMode, counsellor.MailCapacity);
-        var availability = Availability.For(status, isRegular, counsellor.Absences, now);
+        var availability = AvailabilityOf(counsellor, isRegular, now);
         if (presence is not null && availability.ShownOnline && !await presence.IsConnectedAsync(counsellor.Id, cancellationToken))
         {
             availability = availability with { ShownOnline = false };
@@ -103,6 +106,27 @@ public sealed class LoadClientAvailability(LotseDb db, CounsellorLookup lookup, 
 
         return new CounsellorStatus(counsellor.Id, counsellor.DisplayName, availability, isRegular, counsellor.SlotMinutes, counsellor.Absences);
     }
+
+    /// <summary>The active ones of <paramref name="counsellors"/> with their status, absences that have not ended, and whether <paramref name="viewer"/> is their regular client.</summary>
+    private IQueryable<StatusRow> StatusRows(IQueryable<Counsellor> counsellors, Guid viewer, DateTime now) =>
+        counsellors.AsNoTracking()
+            .Active(db)
+            .Select(c => new StatusRow(
+                c.Id,
+                c.DisplayName,
+                new AccountStatus(c.RegularClientsOnly, c.ChatMode, c.MailMode, c.MailCapacity),
+                c.SlotMinutes,
+                db.CounsellingRelations.Any(r => r.CounsellorId == c.Id && r.ClientId == viewer && r.IsRegularClient),
+                db.Absences
+                    .Where(a => a.CounsellorId == c.Id && a.EndUtc > now)
+                    .OrderBy(a => a.StartUtc)
+                    .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
+                    .ToList()));
+
+    private static ClientAvailability AvailabilityOf(StatusRow counsellor, bool isRegular, DateTime now) =>
+        Availability.For(counsellor.Status, isRegular, counsellor.Absences, now);
+
+    private sealed record StatusRow(Guid Id, string DisplayName, AccountStatus Status, int SlotMinutes, bool IsRegular, List<AbsencePeriod> Absences);
 
     private sealed record CounsellorStatus(
         Guid CounsellorId,
