@@ -322,6 +322,8 @@ public abstract class ChatTests(DatabaseKind kind) : ChatTestBase(kind)
         var error = await Assert.ThrowsAsync<HubException>(() => SendAsync(client, conversationId, "Noch da?"));
 
         Assert.Contains("Dieser Chat ist beendet.", error.Message, StringComparison.Ordinal);
+        // What else the client can do: start a new chat on the counsellor's page.
+        Assert.Contains("können Sie einen neuen Chat beginnen", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("nicht erreichbar", error.Message, StringComparison.Ordinal);
         Assert.Equal(["Hallo"], (await StoredMessagesAsync(conversationId)).Select(m => m.Body));
     }

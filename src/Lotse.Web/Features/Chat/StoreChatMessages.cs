@@ -143,7 +143,7 @@ public sealed class StoreChatMessages(LotseDb db, ReadChatMessages read, LoadCli
             var member = batch[i].Member;
             results[i] = await read.FindAsync(member, batch[i].ClientMessageId, cancellationToken) is { } stored
                 ? new MessageStored(stored, IsNew: false)
-                : new SendRefused(verdict, member.Side == ChatSide.Client && verdict != ChatVerdict.Closed
+                : new SendRefused(verdict, member.Side == ChatSide.Client
                     ? await availability.LoadForClientAsync(member.CounsellorId, member.ClientId, cancellationToken)
                     : null);
         }
