@@ -25,6 +25,12 @@ internal sealed class ChatPeer(int index, bool isCounsellor, HubConnection hub)
     public long LastHeardId { get; set; }
 }
 
+/// <summary>Issue 5's latency target: p99 delivery under this many milliseconds.</summary>
+internal static class ChatTarget
+{
+    public const double DeliveryMs = 100;
+}
+
 /// <summary>One load step: its rate and its sequence numbers [From, To); those from MeasuredFrom on are measured.</summary>
 internal sealed record ChatStep(double Rate, long From, long MeasuredFrom, long To);
 
@@ -50,7 +56,11 @@ internal sealed record ChatLoadResult(
     int MaxInFlight,
     int ConnectionsDropped,
     IReadOnlyDictionary<string, int> Errors,
-    CpuUse Cpu);
+    CpuUse Cpu,
+    IReadOnlyList<SlowSecond> SlowSeconds);
+
+/// <summary>One second of the measured part (by send time, UTC) in which some deliveries took longer than the target.</summary>
+internal sealed record SlowSecond(DateTime StartUtc, int Messages, int Late, double MaxMs);
 
 /// <summary>
 /// The load: every connection of every pair sends in turn, so the total rate is the target and each connection sends
@@ -72,6 +82,10 @@ internal sealed class ChatLoad : IAsyncDisposable
     private readonly int[] _deliveries;
     private readonly byte[] _failed;
     private readonly ConcurrentDictionary<string, int> _errors = new();
+    // Wall clock and monotonic clock read together, to name the seconds in which deliveries were slow (to line them up
+    // with the database's and the app's logs).
+    private readonly DateTime _originUtc = DateTime.UtcNow;
+    private readonly long _originTicks = Stopwatch.GetTimestamp();
     private long _outOfOrder;
     private long _misrouted;
     private int _inFlight;
@@ -394,7 +408,30 @@ internal sealed class ChatLoad : IAsyncDisposable
             _maxInFlight,
             _dropped,
             new Dictionary<string, int>(_errors),
-            cpu);
+            cpu,
+            SlowSeconds(step));
+    }
+
+    /// <summary>The measured seconds with at least one delivery slower than <see cref="ChatTarget.DeliveryMs"/>.</summary>
+    private List<SlowSecond> SlowSeconds(ChatStep step)
+    {
+        var seconds = new SortedDictionary<long, (int Messages, int Late, double MaxMs)>();
+        for (var i = step.MeasuredFrom; i < step.To; i++)
+        {
+            if (_deliveries[i] == 0)
+            {
+                continue;
+            }
+
+            var second = (_sentAt[i] - _originTicks) / Stopwatch.Frequency;
+            var ms = (_deliveredAt[i] - _sentAt[i]) * 1000.0 / Stopwatch.Frequency;
+            var (messages, late, max) = seconds.GetValueOrDefault(second);
+            seconds[second] = (messages + 1, late + (ms >= ChatTarget.DeliveryMs ? 1 : 0), Math.Max(max, ms));
+        }
+
+        return seconds.Where(s => s.Value.Late > 0)
+            .Select(s => new SlowSecond(_originUtc.AddSeconds(s.Key), s.Value.Messages, s.Value.Late, s.Value.MaxMs))
+            .ToList();
     }
 
     private void Error(string what) => _errors.AddOrUpdate(what.Length > 200 ? what[..200] : what, 1, (_, n) => n + 1);
