@@ -296,6 +296,7 @@ public static class ChatCommand
         string? ConnectionOptions,
         bool PostgresSyncCommit,
         bool PostgresStatements,
+        IReadOnlyList<string> PostgresExtra,
         Uri? AppUrl,
         string? AppDllPath,
         string SignIn,
@@ -322,6 +323,7 @@ public static class ChatCommand
             var connectionOptions = o.OptionalText("connection-options", "extra Npgsql settings for the throwaway cluster's connection string, e.g. \"Max Auto Prepare=20;No Reset On Close=true\"");
             var sync = o.Text("pg-synchronous-commit", "on", "synchronous_commit of the throwaway cluster: on (PostgreSQL's default, durable) or off");
             var statements = o.Flag("pg-statements", "load pg_stat_statements and print the statements that took the most database time (diagnosis)");
+            var extra = o.OptionalText("pg-settings", "more settings for the throwaway cluster, name=value, comma-separated (diagnosis, e.g. autovacuum=off)");
             var appUrl = o.OptionalText("app-url", "use an app that is already running (with --connection-string of its database) instead of starting one; signs in through the form");
             var appDll = o.OptionalText("app-dll", "the app to start; default src/Lotse.Web/bin/Release/net10.0/Lotse.Web.dll of this repository");
             var signIn = o.Text("sign-in", "mint", "mint: issue cookies with the app's key ring; form: sign every user in through the login form (about 60 ms of server CPU each)");
@@ -336,7 +338,8 @@ public static class ChatCommand
                 : perConnectionWindow > 5 ? (int)Math.Ceiling(perConnectionWindow * 3) : null;
             return new Settings(connections, rates, duration, warmup, drain,
                 database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? DataSetup.Sqlite : database.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DataSetup.Postgres : database,
-                connectionString, pool, connectionOptions, sync != "off", statements, appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
+                connectionString, pool, connectionOptions, sync != "off", statements,
+                extra?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [], appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
         }
 
         public void Check()
@@ -375,7 +378,8 @@ public static class ChatCommand
         public IEnumerable<string> PostgresSettings() =>
             new[] { $"max_connections={Math.Max(100, PoolSize + 50)}" }
                 .Concat(PostgresSyncCommit ? [] : ["synchronous_commit=off"])
-                .Concat(PostgresStatements ? ["shared_preload_libraries=pg_stat_statements"] : []);
+                .Concat(PostgresStatements ? ["shared_preload_libraries=pg_stat_statements"] : [])
+                .Concat(PostgresExtra);
 
         public string AppDll() => LotseProcess.FindAppDll(AppDllPath);
     }

@@ -181,7 +181,10 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
     {
         b.HasKey(x => x.Id);
         b.Ignore(x => x.IsClosed);
-        b.HasIndex(x => new { x.CounsellorId, x.LastMessageUtc });
+        // Not (CounsellorId, LastMessageUtc): every stored chat message sets LastMessageUtc, and an indexed column makes
+        // each of those updates write a new entry into every index of the table (PostgreSQL's HOT update needs the
+        // changed columns unindexed). A counsellor's list sorts their own conversations, a few hundred at most.
+        b.HasIndex(x => x.CounsellorId);
         b.HasIndex(x => new { x.ClientId, x.CounsellorId });
         b.HasIndex(x => x.ClosedUtc);
         b.HasOne<Counsellor>().WithMany().HasForeignKey(x => x.CounsellorId).OnDelete(DeleteBehavior.Cascade);

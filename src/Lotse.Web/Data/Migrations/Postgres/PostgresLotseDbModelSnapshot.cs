@@ -583,9 +583,9 @@ namespace Lotse.Web.Data.Migrations.Postgres
 
                     b.HasIndex("ClosedUtc");
 
-                    b.HasIndex("ClientId", "CounsellorId");
+                    b.HasIndex("CounsellorId");
 
-                    b.HasIndex("CounsellorId", "LastMessageUtc");
+                    b.HasIndex("ClientId", "CounsellorId");
 
                     b.ToTable("Conversations");
                 });

@@ -574,9 +574,9 @@ namespace Lotse.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("ClosedUtc");
 
-                    b.HasIndex("ClientId", "CounsellorId");
+                    b.HasIndex("CounsellorId");
 
-                    b.HasIndex("CounsellorId", "LastMessageUtc");
+                    b.HasIndex("ClientId", "CounsellorId");
 
                     b.ToTable("Conversations");
                 });
