@@ -125,72 +125,42 @@ public static class MailCommand
         var world = await SeedAsync(app.Services, s, now, cancellationToken);
         Console.WriteLine($"Seeded:   in {clock.Elapsed.TotalSeconds:0.0}s (schema by the app's migrations): {world.Describe()}");
 
-        // Requests: a random counsellor each; sometimes one of their regular clients writes, else a random client.
-        var random = new Random(s.Seed);
-        var requests = new (Guid Client, Guid Counsellor, Guid Key)[s.Requests];
-        for (var i = 0; i < requests.Length; i++)
-        {
-            var c = world.Counsellors[random.Next(world.Counsellors.Count)];
-            var client = c.RegularClients.Count > 0 && random.NextDouble() < 0.1
-                ? c.RegularClients[random.Next(c.RegularClients.Count)]
-                : world.Clients[random.Next(world.Clients.Count)];
-            requests[i] = (client, c.Id, new Guid(random.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16)));
-        }
+        var requests = Requests(world, world.Clients, regularClients: true, s.Requests, new Random(s.Seed));
 
         if (postgres is not null && s.Statements)
         {
             await PostgresServer.EnableStatementsAsync(connectionString, cancellationToken);
-            await PostgresServer.ResetStatementsAsync(connectionString, cancellationToken);
         }
 
-        // Warm the pool and EF's model outside the measurement (one query per pooled connection).
-        await Task.WhenAll(Enumerable.Range(0, s.Senders).Select(async _ =>
+        // Warm-up outside the measurement: requests from clients of their own through the same handler, so that the pool is
+        // open and the JIT has compiled the routing path as it has in an app that has been running for a while (without it
+        // the first 15 seconds spend about half of the bench process's CPU on tiered compilation). Then everything the
+        // warm-up stored goes (its threads, with their messages and notifications), so the measured requests meet the
+        // seeded capacities.
+        if (s.Warmup > 0)
         {
+            var warmWall = Stopwatch.StartNew();
+            var warmResults = new ConcurrentDictionary<string, int>();
+            await DriveAsync(app.Services, s.Senders, Requests(world, world.WarmupClients, regularClients: false, s.Warmup, new Random(s.Seed + 2)), new long[s.Warmup], warmResults, new ConcurrentQueue<string>(), cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<LotseDb>().Counsellors.AsNoTracking().Take(1).ToListAsync(cancellationToken);
-        }));
+            var removed = await scope.ServiceProvider.GetRequiredService<LotseDb>().MailThreads.Where(t => world.WarmupClients.Contains(t.ClientId)).ExecuteDeleteAsync(cancellationToken);
+            Console.WriteLine($"Warm-up:  {s.Warmup:N0} requests from {world.WarmupClients.Count} clients of their own in {warmWall.Elapsed.TotalSeconds:0.0}s ({string.Join(", ", warmResults.Select(r => $"{r.Key} {r.Value:N0}"))}); their {removed:N0} threads deleted again");
+        }
+
+        if (postgres is not null && s.Statements)
+        {
+            await PostgresServer.ResetStatementsAsync(connectionString, cancellationToken);
+        }
 
         var latencies = new long[requests.Length];
         var results = new ConcurrentDictionary<string, int>();
         var errors = new ConcurrentQueue<string>();
-        var retried = 0;
-        var next = -1;
         var before = Machine.MachineCpuSeconds();
         var selfBefore = Machine.ProcessCpuSeconds(Environment.ProcessId);
         var pgBefore = postgres?.PostmasterPid is { } pm ? Machine.TreeCpuSeconds(pm) : 0;
         Console.WriteLine($"Load:     {Machine.LoadAverage()} (1/5/15 min) at the start of the measurement");
         var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, s.Senders).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < requests.Length)
-            {
-                var (client, counsellor, key) = requests[i];
-                var start = Stopwatch.GetTimestamp();
-                MailRequestResult? result = null;
-                for (var attempt = 0; attempt < 2 && result is null; attempt++)
-                {
-                    try
-                    {
-                        await using var scope = app.Services.CreateAsyncScope();
-                        var send = scope.ServiceProvider.GetRequiredService<SendMailRequest>();
-                        result = await send.SendAsync(client, new MailAddressee(counsellor, null), $"Anfrage {i}", $"Bench-Anfrage Nummer {i}: Ich brauche bitte Rat.", key, cancellationToken);
-                    }
-                    catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException && !cancellationToken.IsCancellationRequested)
-                    {
-                        // As a resubmitted form would: the same request key, so a stored first attempt is returned, not doubled.
-                        errors.Enqueue($"request {i} attempt {attempt + 1}: {e.GetType().Name}: {e.GetBaseException().Message}");
-                        if (attempt == 0)
-                        {
-                            Interlocked.Increment(ref retried);
-                        }
-                    }
-                }
-
-                latencies[i] = Stopwatch.GetTimestamp() - start;
-                results.AddOrUpdate(result?.GetType().Name ?? "failed", 1, (_, n) => n + 1);
-            }
-        }, cancellationToken)));
+        var retried = await DriveAsync(app.Services, s.Senders, requests, latencies, results, errors, cancellationToken);
         wall.Stop();
         var after = Machine.MachineCpuSeconds();
         var selfCpu = Machine.ProcessCpuSeconds(Environment.ProcessId) - selfBefore;
@@ -222,7 +192,7 @@ public static class MailCommand
         if (postgres is not null && s.Statements)
         {
             var top = await PostgresServer.TopStatementsAsync(connectionString, 40, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Statements: {top.Sum(t => t.Calls) / (double)s.Requests:0.0} calls per request (top 40 statements, warm-up included); by total time:"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Statements: {top.Sum(t => t.Calls) / (double)s.Requests:0.0} calls per request (top 40 statements, measurement only); by total time:"));
             foreach (var (calls, mean, total, query) in top.Take(20))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {calls,8:N0} calls {mean,7:0.000} ms mean {total,9:0} ms total  {(query.Length > 150 ? query[..150] + "…" : query)}"));
@@ -232,6 +202,72 @@ public static class MailCommand
         var ok = await CheckAsync(app.Services, s, requests, cancellationToken);
         Console.WriteLine(ok ? "RESULT:   invariants hold." : "RESULT:   INVARIANT VIOLATED (see above).");
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Requests to a random counsellor each, from one of <paramref name="clients"/>, or (measured requests) in one case of ten
+    /// from one of the counsellor's regular clients.
+    /// </summary>
+    private static (Guid Client, Guid Counsellor, Guid Key)[] Requests(World world, List<Guid> clients, bool regularClients, int count, Random random)
+    {
+        var requests = new (Guid Client, Guid Counsellor, Guid Key)[count];
+        var bytes = Enumerable.Range(0, 256).Select(b => (byte)b).ToArray();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var c = world.Counsellors[random.Next(world.Counsellors.Count)];
+            var client = regularClients && c.RegularClients.Count > 0 && random.NextDouble() < 0.1
+                ? c.RegularClients[random.Next(c.RegularClients.Count)]
+                : clients[random.Next(clients.Count)];
+            requests[i] = (client, c.Id, new Guid(random.GetItems(bytes, 16)));
+        }
+
+        return requests;
+    }
+
+    /// <summary>Sends <paramref name="requests"/> from <paramref name="senders"/> concurrent senders, one DI scope per call; returns how many were retried.</summary>
+    private static async Task<int> DriveAsync(
+        IServiceProvider services,
+        int senders,
+        (Guid Client, Guid Counsellor, Guid Key)[] requests,
+        long[] latencies,
+        ConcurrentDictionary<string, int> results,
+        ConcurrentQueue<string> errors,
+        CancellationToken cancellationToken)
+    {
+        var retried = 0;
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, senders).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests.Length)
+            {
+                var (client, counsellor, key) = requests[i];
+                var start = Stopwatch.GetTimestamp();
+                MailRequestResult? result = null;
+                for (var attempt = 0; attempt < 2 && result is null; attempt++)
+                {
+                    try
+                    {
+                        await using var scope = services.CreateAsyncScope();
+                        var send = scope.ServiceProvider.GetRequiredService<SendMailRequest>();
+                        result = await send.SendAsync(client, new MailAddressee(counsellor, null), $"Anfrage {i}", $"Bench-Anfrage Nummer {i}: Ich brauche bitte Rat.", key, cancellationToken);
+                    }
+                    catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException && !cancellationToken.IsCancellationRequested)
+                    {
+                        // As a resubmitted form would: the same request key, so a stored first attempt is returned, not doubled.
+                        errors.Enqueue($"request {i} attempt {attempt + 1}: {e.GetType().Name}: {e.GetBaseException().Message}");
+                        if (attempt == 0)
+                        {
+                            Interlocked.Increment(ref retried);
+                        }
+                    }
+                }
+
+                latencies[i] = Stopwatch.GetTimestamp() - start;
+                results.AddOrUpdate(result?.GetType().Name ?? "failed", 1, (_, n) => n + 1);
+            }
+        }, cancellationToken)));
+        return retried;
     }
 
     private static WebApplication BuildServices(string provider, string connectionString, string contentRoot)
@@ -260,7 +296,9 @@ public static class MailCommand
 
     private sealed record BenchCounsellor(Guid Id, MailMode Mode, int Capacity, bool Absent, bool IsAgencyFallback, bool HasPersonalFallback, List<Guid> RegularClients);
 
-    private sealed record World(List<BenchCounsellor> Counsellors, List<Guid> Clients)
+    private const int WarmupClients = 200;
+
+    private sealed record World(List<BenchCounsellor> Counsellors, List<Guid> Clients, List<Guid> WarmupClients)
     {
         public string Describe()
         {
@@ -305,9 +343,10 @@ public static class MailCommand
                 counsellors.Add(new BenchCounsellor(c.Id, mode, capacity, Absent: absentFallback || (!isFallback && random.NextDouble() < 0.05), isFallback, HasPersonalFallback: false, []));
             }
 
-            for (var i = 0; i < s.Clients; i++)
+            // The measured clients, then those of the warm-up (without e-mail addresses).
+            for (var i = 0; i < s.Clients + WarmupClients; i++)
             {
-                var user = User($"bench-mail-{i:D5}", email: i % 2 == 0);
+                var user = User($"bench-mail-{i:D5}", email: i < s.Clients && i % 2 == 0);
                 db.Users.Add(user);
                 var client = new Client(Guid.NewGuid(), user.Id, $"bench-mail-{i:D5}", now);
                 db.Clients.Add(client);
@@ -371,7 +410,7 @@ public static class MailCommand
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return new World(counsellors, clients);
+        return new World(counsellors, clients[..s.Clients], clients[s.Clients..]);
 
         static IdentityUser User(string name, bool email) => new(name)
         {
@@ -436,13 +475,14 @@ public static class MailCommand
         return ok;
     }
 
-    private sealed record Settings(int Requests, int Counsellors, int Senders, int Clients, int Agencies, string Database, int Seed, bool PostgresSyncCommit, string? ConnectionOptions, bool Statements, bool Keep)
+    private sealed record Settings(int Requests, int Warmup, int Counsellors, int Senders, int Clients, int Agencies, string Database, int Seed, bool PostgresSyncCommit, string? ConnectionOptions, bool Statements, bool Keep)
     {
         public static Settings Read(Options o)
         {
             var database = o.Text("database", "postgres", "postgres (a throwaway cluster) or sqlite (a file in the run folder)");
             return new Settings(
                 o.WholeNumber("requests", 10_000, "new mail requests to route"),
+                o.WholeNumber("warmup", 5_000, "requests routed before the measurement from clients of their own, then deleted again (0: none)"),
                 o.WholeNumber("counsellors", 1_000, "counsellors (40 % unlimited, 40 % by capacity N 3-20, 20 % no new requests, 5 % absent)"),
                 o.WholeNumber("senders", 32, "concurrent senders, each calling the handler in its own DI scope"),
                 o.WholeNumber("clients", 2_000, "clients writing"),
@@ -462,7 +502,7 @@ public static class MailCommand
 
         public void Check()
         {
-            if (Requests < 1 || Counsellors < 2 || Senders < 1 || Clients < 1 || Agencies < 1 || Agencies > Counsellors)
+            if (Requests < 1 || Warmup < 0 || Counsellors < 2 || Senders < 1 || Clients < 1 || Agencies < 1 || Agencies > Counsellors)
             {
                 throw new OptionException("--requests, --senders and --clients need at least 1, --counsellors at least 2 and at least as many as --agencies.");
             }
