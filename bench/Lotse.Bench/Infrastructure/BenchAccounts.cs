@@ -169,7 +169,10 @@ public sealed partial class BenchAccounts : IAsyncDisposable
                 // As the app's sign-in makes it (issue 7): a server-side session whose id is in the cookie, and "mfa" for
                 // staff, who pass the second factor.
                 var isStaff = principal.IsInRole(Roles.Counsellor);
-                var session = new UserSession(Guid.NewGuid(), user.Id, isStaff, now.UtcDateTime);
+                // Signed in at some moment of the last minute, as people are, not all in the same second: the app writes a
+                // session's last-seen time at most once a minute, and sessions made together would touch it together, in
+                // waves of thousands of updates every minute.
+                var session = new UserSession(Guid.NewGuid(), user.Id, isStaff, now.UtcDateTime - TimeSpan.FromMilliseconds(Random.Shared.Next(60_000)));
                 db.UserSessions.Add(session);
                 ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.Amr, isStaff ? SessionClaims.Mfa : "pwd"));
                 ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(SessionClaims.SessionId, session.Id.ToString("N")));
