@@ -84,7 +84,7 @@ internal sealed class ChatLoad : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _errors = new();
     // Wall clock and monotonic clock read together, to name the seconds in which deliveries were slow (to line them up
     // with the database's and the app's logs).
-    private readonly DateTime _originUtc = DateTime.UtcNow;
+    private readonly DateTime _originUtc = TimeProvider.System.GetUtcNow().UtcDateTime;
     private readonly long _originTicks = Stopwatch.GetTimestamp();
     private long _outOfOrder;
     private long _misrouted;
