@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Lotse.Web.Features.Chat;
+using Lotse.Web.Features.Security;
 using Lotse.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -231,8 +232,11 @@ public sealed class NginxTwoInstancesTests(RedisServer redis) : ChatTestBase(Dat
 
     private async Task<CookieContainer> SignInThroughNginxAsync(string userName)
     {
-        // Authenticator codes are computed on the setup app's clock: bring it to the real time the instances check against.
-        App.Clock.SetUtcNow(TimeProvider.System.GetUtcNow());
+        // Authenticator codes are computed on the setup app's clock, for the earliest step its window accepts; the
+        // instances check against the real clock, which may pass a 30-second step boundary before the code arrives. So
+        // the setup clock runs one step ahead of real time: the code is the real current step's, accepted by the
+        // instances from one step before it to one step after.
+        App.Clock.SetUtcNow(TimeProvider.System.GetUtcNow().AddSeconds(Totp.StepSeconds));
         var cookies = new CookieContainer();
         using var http = ThroughNginx(cookies);
         Assert.Equal(HttpStatusCode.Redirect, (await SignInThroughFormAsync(App, http, userName)).StatusCode);
