@@ -174,7 +174,10 @@ public abstract partial class ChatAcrossInstancesTests(DatabaseKind kind, RedisS
             await dying.DisposeAsync();
             await sweeper.StartAsync(CancellationToken.None);
 
-            Assert.True(await changed.WaitAsync(Patience), "The client page was not told that Anna's instance died.");
+            // The sweep runs on the sweeper's real-time heartbeat (every 0.67 s), usually within two seconds; under the
+            // whole suite's load its timer and Redis round trips can lag far behind, so this wait allows more than the
+            // usual patience, and a failure shows what Redis held then.
+            Assert.True(await changed.WaitAsync(Patience * 3), $"The client page was not told that Anna's instance died. Redis: {await PresenceStateAsync(anna.Id)}");
             Assert.Equal("false", ShownOnline(await http.GetStringAsync($"/berater/{anna.Id}")));
             Assert.DoesNotContain(dying.InstanceId, await PresenceFieldsAsync(anna.Id));
         }
@@ -257,6 +260,17 @@ public abstract partial class ChatAcrossInstancesTests(DatabaseKind kind, RedisS
         var connection = App.Services.GetRequiredService<RedisConnection>();
         var db = await connection.DatabaseAsync();
         return (await db.HashKeysAsync($"{connection.KeyPrefix}:presence:counsellor:{counsellorId:N}")).Select(f => f.ToString()).ToArray();
+    }
+
+    /// <summary>The counsellor's presence fields and every instance's lease against the Redis server's clock, for a failure message.</summary>
+    private async Task<string> PresenceStateAsync(Guid counsellorId)
+    {
+        var connection = App.Services.GetRequiredService<RedisConnection>();
+        var db = await connection.DatabaseAsync();
+        var time = (RedisResult[])(await db.ExecuteAsync("TIME"))!;
+        var now = (long)time[0] * 1000 + (long)time[1] / 1000;
+        var leases = await db.SortedSetRangeByScoreWithScoresAsync($"{connection.KeyPrefix}:presence:instances");
+        return $"fields [{string.Join(", ", await PresenceFieldsAsync(counsellorId))}], leases [{string.Join(", ", leases.Select(l => $"{l.Element} ends in {l.Score - now:0} ms"))}]";
     }
 
     /// <summary>A client page on instance A watching one counsellor; the semaphore is released once per change told.</summary>
