@@ -164,17 +164,23 @@ public static class ChatCommand
 
         var rows = new List<string>();
         var clean = true;
+        await using var gc = s.GcPauses ? GcPauses.Start(appUrl) : null;
         foreach (var step in load.Steps)
         {
             var loadBefore = Machine.LoadAverage();
             Console.WriteLine();
             Console.WriteLine($"Step:     {step.Rate} messages/s; load {loadBefore} (1/5/15 min) at its start; sending for {s.Warmup + s.Duration}s…");
+            var measuredFromUtc = DateTime.MinValue;
             var stepResult = await load.RunAsync(
                 step,
                 app?.Pid,
                 postgres?.PostmasterPid,
                 TimeSpan.FromSeconds(s.Drain),
-                () => s.PostgresStatements ? PostgresServer.ResetStatementsAsync(connectionString, cancellationToken) : Task.CompletedTask,
+                () =>
+                {
+                    measuredFromUtc = TimeProvider.System.GetUtcNow().UtcDateTime;
+                    return s.PostgresStatements ? PostgresServer.ResetStatementsAsync(connectionString, cancellationToken) : Task.CompletedTask;
+                },
                 cancellationToken);
             var loadAfter = Machine.LoadAverage();
             // Acknowledgements first: each comes only after its commit, so the count read afterwards can only be larger. With a
@@ -184,6 +190,15 @@ public static class ChatCommand
             var stored = await accounts.CountChatMessagesAsync(cancellationToken);
             rows.Add(Report(s, step, stepResult, stored, acknowledgedSoFar, settled, loadBefore, loadAfter,
                 app is null ? null : Machine.PeakMemoryMiB(app.Pid), app is null ? null : Machine.Threads(app.Pid)));
+            if (gc is not null)
+            {
+                // Over the CPU's window; for a slow second, from its start to its slowest delivery.
+                Console.WriteLine($"  gc         {gc.Between(measuredFromUtc, measuredFromUtc.AddSeconds(stepResult.Cpu.WallSeconds)).Summary()}");
+                foreach (var slow in stepResult.SlowSeconds)
+                {
+                    Console.WriteLine($"  gc {slow.StartUtc:HH:mm:ss} {gc.Between(slow.StartUtc, slow.StartUtc.AddSeconds(1).AddMilliseconds(slow.MaxMs)).Summary()}");
+                }
+            }
             if (s.PostgresStatements)
             {
                 Console.WriteLine($"  Database time by statement since the warm-up ({stepResult.MeasuredSent:N0} messages sent in that time):");
@@ -297,6 +312,7 @@ public static class ChatCommand
         bool PostgresSyncCommit,
         bool PostgresStatements,
         IReadOnlyList<string> PostgresExtra,
+        bool GcPauses,
         Uri? AppUrl,
         string? AppDllPath,
         string SignIn,
@@ -324,6 +340,7 @@ public static class ChatCommand
             var sync = o.Text("pg-synchronous-commit", "on", "synchronous_commit of the throwaway cluster: on (PostgreSQL's default, durable) or off");
             var statements = o.Flag("pg-statements", "load pg_stat_statements and print the statements that took the most database time (diagnosis)");
             var extra = o.OptionalText("pg-settings", "more settings for the throwaway cluster, name=value, comma-separated (diagnosis, e.g. autovacuum=off)");
+            var gcPauses = o.Flag("gc", "sample the app's (its /metrics) and the driver's garbage collections every half second; show them per step and per slow second (diagnosis)");
             var appUrl = o.OptionalText("app-url", "use an app that is already running (with --connection-string of its database) instead of starting one; signs in through the form");
             var appDll = o.OptionalText("app-dll", "the app to start; default src/Lotse.Web/bin/Release/net10.0/Lotse.Web.dll of this repository");
             var signIn = o.Text("sign-in", "mint", "mint: issue cookies with the app's key ring; form: sign every user in through the login form (about 60 ms of server CPU each)");
@@ -339,7 +356,7 @@ public static class ChatCommand
             return new Settings(connections, rates, duration, warmup, drain,
                 database.Equals("sqlite", StringComparison.OrdinalIgnoreCase) ? DataSetup.Sqlite : database.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? DataSetup.Postgres : database,
                 connectionString, pool, connectionOptions, sync != "off", statements,
-                extra?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [], appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
+                extra?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [], gcPauses, appUrl is null ? null : new Uri(appUrl), appDll, appUrl is not null ? "form" : signIn, messagesPerWindow, length, parallel, keep);
         }
 
         public void Check()
