@@ -68,8 +68,9 @@ internal sealed class GcPauses : IAsyncDisposable
                         _samples.Add(sample);
                     }
                 }
-                catch (HttpRequestException)
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !_stop.IsCancellationRequested))
                 {
+                    // Refused, or no answer within the client's timeout (an app stalled for seconds): sampling goes on.
                     Interlocked.Increment(ref _failed);
                 }
             }
