@@ -46,6 +46,7 @@ app.UseLotseOperations();
 app.UseLotseSecurity();
 app.UseLotseWeb();
 app.UsePrivacy();
+app.UseDashboardPageCache();
 app.MapLotseWeb();
 app.MapLotseOperations();
 app.MapCounsellors();

@@ -4,12 +4,14 @@ using System.Net;
 using Lotse.Domain.Accounts;
 using Lotse.Domain.Appointments;
 using Lotse.Web.Data;
+using Lotse.Web.Features.Dashboard;
 using Lotse.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Lotse.Web.Tests;
 
@@ -41,6 +43,23 @@ public abstract class QueryCountTests(DatabaseKind kind) : WebTest(kind)
         var count = await CountAsync(() => http.GetAsync("/"), HttpStatusCode.OK, warmUp: true);
 
         Assert.True(count <= 7, $"GET / issued {count} commands for {anna.DisplayName}:\n{_counter.Statements()}");
+    }
+
+    [Fact]
+    public async Task Dashboard_UnchangedAndRemembered_NoCommands()
+    {
+        await BusyCounsellorAsync();
+        App.Services.GetRequiredService<IOptions<PageCacheOptions>>().Value.Enabled = true;
+        var http = await LoginAsync("anna@test.lotse");
+        using (var first = await http.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        // Rendered once more (session check remembered), then shown from memory: no command at all.
+        var count = await CountAsync(() => http.GetAsync("/"), HttpStatusCode.OK, warmUp: true);
+
+        Assert.True(count == 0, $"GET / shown again issued {count} commands:\n{_counter.Statements()}");
     }
 
     [Fact]
@@ -175,7 +194,12 @@ public abstract class QueryCountTests(DatabaseKind kind) : WebTest(kind)
     }
 
     /// <summary>The app as every test runs it, with the counter added to its LotseDb (test app only).</summary>
-    private sealed class CountingAppFactory(DatabaseKind kind, CommandCounter counter) : LotseAppFactory(kind)
+    /// <remarks>
+    /// The dashboard's page cache is off here, so that a look at "/" counts what rendering it costs; the one test of the
+    /// cache itself switches it on.
+    /// </remarks>
+    private sealed class CountingAppFactory(DatabaseKind kind, CommandCounter counter)
+        : LotseAppFactory(kind, settings: new Dictionary<string, string> { ["PageCache:Enabled"] = "false" })
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

@@ -127,6 +127,21 @@ public abstract class SecuritySessionTests(DatabaseKind kind) : ChatTestBase(kin
     }
 
     [Fact]
+    public async Task EndedWithoutPush_RefusedOnceTheRememberedCheckIsOlderThanPageRecheck()
+    {
+        await AddCounsellorAsync(Anna);
+        var header = (await SignInAsync(App, Anna)).GetCookieHeader(LotseAppFactory.HttpsBase);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookieAsync(header, "/posteingang")).StatusCode);
+
+        // Ended past the app, as another instance whose message to this one got lost would have ended it.
+        var nowUtc = App.Clock.GetUtcNow().UtcDateTime;
+        await WithDbAsync(db => db.UserSessions.ExecuteUpdateAsync(u => u.SetProperty(s => s.EndedUtc, nowUtc)));
+        App.Clock.Advance(new SessionTimeouts().PageRecheck);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await WithCookieAsync(header, "/posteingang")).StatusCode);
+    }
+
+    [Fact]
     public async Task Logout_ClosesTheOpenHubConnectionsOfThatSessionOnly()
     {
         await AddCounsellorAsync(Anna);

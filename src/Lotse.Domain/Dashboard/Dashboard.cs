@@ -39,4 +39,20 @@ public static class Dashboard
             absence is null ? null : new AbsenceTile(absence, absence.IsRunningAt(now)),
             status);
     }
+
+    /// <summary>
+    /// The first instant after <paramref name="now"/> at which <see cref="Build"/> over the same rows would show
+    /// something else (a start makes an item "läuft gerade", an end removes it and lets the next one in); null when
+    /// nothing changes by time alone. A page built from these rows may be shown again until then.
+    /// </summary>
+    public static DateTime? NextChange(IEnumerable<AppointmentRow> appointments, IEnumerable<AbsencePeriod> absences, DateTime now)
+    {
+        ArgumentNullException.ThrowIfNull(appointments);
+        ArgumentNullException.ThrowIfNull(absences);
+        var instants = appointments.SelectMany(a => new[] { a.StartUtc, a.EndUtc })
+            .Concat(absences.SelectMany(a => new[] { a.StartUtc, a.EndUtc }))
+            .Where(t => t > now)
+            .ToList();
+        return instants.Count == 0 ? null : instants.Min();
+    }
 }

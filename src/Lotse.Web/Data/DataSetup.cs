@@ -1,5 +1,6 @@
 using Lotse.Web.Features.Accounts;
 using Lotse.Web.Features.Security;
+using Lotse.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -19,6 +20,10 @@ public static class DataSetup
     public static void AddLotseData(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // Which committed change moves which cached page (decision 16); shared between instances through Redis.
+        builder.Services.AddSingleton<ChangeStamps>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<ChangeStamps>());
+        builder.Services.AddSingleton<ChangeInterceptor>();
         var provider = builder.Configuration["Database:Provider"] ?? Sqlite;
         var connectionString = builder.Configuration.GetConnectionString("Lotse");
 
@@ -26,12 +31,12 @@ public static class DataSetup
         {
             var cs = WithNpgsqlDefaults(connectionString ?? throw new InvalidOperationException(
                 "Database:Provider=Postgres needs ConnectionStrings:Lotse (e.g. Host=127.0.0.1;Database=lotse;Username=lotse;Password=…)."));
-            builder.Services.AddDbContextPool<LotseDb, PostgresLotseDb>(o => o.UseNpgsql(cs).AddInterceptors(ContentEncryptionInterceptor.Instance));
+            builder.Services.AddDbContextPool<LotseDb, PostgresLotseDb>((sp, o) => o.UseNpgsql(cs).AddInterceptors(ContentEncryptionInterceptor.Instance, sp.GetRequiredService<ChangeInterceptor>()));
         }
         else if (string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
         {
             var cs = AnchorSqlite(connectionString ?? DefaultSqlite, builder.Environment.ContentRootPath);
-            builder.Services.AddDbContextPool<LotseDb, SqliteLotseDb>(o => o.UseSqlite(cs).AddInterceptors(ContentEncryptionInterceptor.Instance));
+            builder.Services.AddDbContextPool<LotseDb, SqliteLotseDb>((sp, o) => o.UseSqlite(cs).AddInterceptors(ContentEncryptionInterceptor.Instance, sp.GetRequiredService<ChangeInterceptor>()));
         }
         else
         {

@@ -74,6 +74,16 @@ public sealed class RedisConnection(IOptions<RedisSettings> settings) : IAsyncDi
     /// <summary>Pub/sub on the same connection (ended sessions, Features/Security/SessionRevocations).</summary>
     public async Task<ISubscriber> SubscriberAsync() => (await _connection.Value).GetSubscriber();
 
+    /// <summary>True while connected: pub/sub messages sent while it is not are lost, not delivered later.</summary>
+    public bool IsConnected => _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully && _connection.Value.Result.IsConnected;
+
+    /// <summary>Runs <paramref name="restored"/> each time a lost connection comes back (messages may have been missed).</summary>
+    public async Task OnReconnectedAsync(Action restored)
+    {
+        ArgumentNullException.ThrowIfNull(restored);
+        (await _connection.Value).ConnectionRestored += (_, _) => restored();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_connection.IsValueCreated)

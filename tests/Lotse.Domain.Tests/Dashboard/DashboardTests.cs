@@ -293,4 +293,55 @@ public sealed class DashboardTests
         Assert.Equal(ChatMode.Online, view.Status.Chat);
         Assert.Equal(MailMode.Unlimited, view.Status.Mail);
     }
+
+    // ---- Until when a built dashboard holds (decision 16) ----
+
+    [Fact]
+    public void NextChange_NothingAhead_Null()
+    {
+        Assert.Null(DashboardBuilder.NextChange([Row(Now.AddHours(-3))], [Utc.Absence(Now.AddDays(-3), Now.AddDays(-2))], Now));
+    }
+
+    [Fact]
+    public void NextChange_UpcomingAppointment_ItsStart()
+    {
+        var next = Row(Now.AddHours(2));
+
+        Assert.Equal(next.StartUtc, DashboardBuilder.NextChange([Row(Now.AddHours(5)), next], [], Now));
+    }
+
+    [Fact]
+    public void NextChange_RunningAppointment_ItsEndLetsTheNextOneIn()
+    {
+        var running = Row(Now.AddMinutes(-10));
+
+        Assert.Equal(running.EndUtc, DashboardBuilder.NextChange([running, Row(Now.AddHours(3))], [], Now));
+    }
+
+    [Fact]
+    public void NextChange_AbsenceStartsFirst_ItsStart()
+    {
+        var absence = Utc.Absence(Now.AddMinutes(20), Now.AddDays(1));
+
+        Assert.Equal(absence.StartUtc, DashboardBuilder.NextChange([Row(Now.AddHours(1))], [absence], Now));
+    }
+
+    [Fact]
+    public void NextChange_StartExactlyNow_NotAChangeAhead()
+    {
+        var startsNow = Row(Now);
+
+        Assert.Equal(startsNow.EndUtc, DashboardBuilder.NextChange([startsNow], [], Now));
+    }
+
+    [Fact]
+    public void NextChange_AcrossTheAutumnClockChange_InstantsStayUtc()
+    {
+        // 25 October 2026, 03:00 CEST becomes 02:00 CET: an appointment at 02:30 local (after the change) is 01:30 UTC.
+        var night = new DateTime(2026, 10, 25, 0, 30, 0, DateTimeKind.Utc);
+        var afterChange = new DateTime(2026, 10, 25, 1, 30, 0, DateTimeKind.Utc);
+        var appointment = new AppointmentRow(Guid.NewGuid(), afterChange, afterChange.AddMinutes(50), AppointmentStatus.Confirmed, AppointmentChannel.Phone, "K");
+
+        Assert.Equal(afterChange, DashboardBuilder.NextChange([appointment], [], night));
+    }
 }

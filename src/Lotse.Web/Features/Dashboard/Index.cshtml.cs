@@ -82,7 +82,9 @@ public sealed class IndexModel(
 
     private async Task ShowAsync(Counsellor counsellor, CancellationToken cancellationToken)
     {
-        View = await loadDashboard.LoadAsync(counsellor, cancellationToken);
+        var loaded = await loadDashboard.LoadAsync(counsellor, cancellationToken);
+        View = loaded.View;
+        HttpContext.Features.Set(new DashboardPageFacts(counsellor.Id, loaded.NextChangeUtc));
         if (ModelState.IsValid)
         {
             Status = new StatusInput { RegularClientsOnly = counsellor.RegularClientsOnly, Chat = counsellor.ChatMode, Mail = counsellor.MailMode };

@@ -7,10 +7,13 @@ using DashboardRules = Lotse.Domain.Dashboard.Dashboard;
 
 namespace Lotse.Web.Features.Dashboard;
 
+/// <summary>The three tiles, and until when they stay as they are unless the data changes.</summary>
+public sealed record LoadedDashboard(DashboardView View, DateTime? NextChangeUtc);
+
 /// <summary>Loads the rows the three tiles need and lets <see cref="DashboardRules.Build"/> decide what shows.</summary>
 public sealed class LoadDashboard(LotseDb db, TimeProvider clock)
 {
-    public async Task<DashboardView> LoadAsync(Lotse.Domain.Accounts.Counsellor counsellor, CancellationToken cancellationToken)
+    public async Task<LoadedDashboard> LoadAsync(Lotse.Domain.Accounts.Counsellor counsellor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counsellor);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -32,6 +35,8 @@ public sealed class LoadDashboard(LotseDb db, TimeProvider clock)
             .Select(a => new AbsencePeriod(a.Id, a.StartUtc, a.EndUtc, a.Note))
             .ToListAsync(cancellationToken);
 
-        return DashboardRules.Build(appointments, absences, counsellor.Status, now);
+        return new LoadedDashboard(
+            DashboardRules.Build(appointments, absences, counsellor.Status, now),
+            DashboardRules.NextChange(appointments, absences, now));
     }
 }

@@ -33,7 +33,7 @@ public sealed record ClientNoLongerDue : ClientDeletion;
 /// </list>
 /// Rows that other parts of Lotse add for a user and that reference the Identity user cascade with it in the database.
 /// </summary>
-public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, TimeProvider clock, Security.SessionRevocations revocations, ILogger<DeleteClientData> logger)
+public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, TimeProvider clock, Security.SessionRevocations revocations, Infrastructure.ChangeStamps changes, ILogger<DeleteClientData> logger)
 {
     /// <param name="inactiveBefore">
     /// Retention: delete only if the client is still anonymous and was last active before this instant, checked under the
@@ -133,6 +133,8 @@ public sealed class DeleteClientData(LotseDb db, NotificationOutbox outbox, Time
         // Their sessions went with the user row (cascade); this closes their open pages' live connections on every
         // instance at once and forgets cached session checks.
         await revocations.RevokeUserAsync(userId, cancellationToken);
+        // The bulk deletes above passed no change tracker: the client's name leaves counsellors' cached dashboards now.
+        await changes.ChangedEverywhereAsync();
         return new ClientDeleted(upcoming.Count);
     }
 }

@@ -116,9 +116,11 @@ public static class AccountSecuritySetup
                 var principal = context.Principal;
                 var userId = principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
                 var sessionId = SessionClaims.SessionOf(principal);
-                var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
+                var services = context.HttpContext.RequestServices;
+                var sessions = services.GetRequiredService<UserSessions>();
+                var trust = services.GetRequiredService<Infrastructure.ChangeStamps>().Reliable ? timeouts.Value.PageRecheck : TimeSpan.Zero;
                 if (userId is null || sessionId is null
-                    || await sessions.CheckAsync(sessionId.Value, userId, activity: true, TimeSpan.Zero, context.HttpContext.RequestAborted) != SessionState.Valid)
+                    || await sessions.CheckAsync(sessionId.Value, userId, activity: true, trust, context.HttpContext.RequestAborted) != SessionState.Valid)
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);

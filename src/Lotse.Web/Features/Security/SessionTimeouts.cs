@@ -27,6 +27,13 @@ public sealed class SessionTimeouts
     /// <summary>A hub call trusts a session checked this recently; revocations reach hubs by push, not by this.</summary>
     public TimeSpan HubRecheck { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A page request trusts a session checked this recently, while this instance hears every other one
+    /// (<see cref="Infrastructure.ChangeStamps.Reliable"/>): a sign-out, a disabled account or a changed password reaches
+    /// every instance's cache by push at once; this only bounds a push that Redis lost (decision 16).
+    /// </summary>
+    public TimeSpan PageRecheck { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan IdleFor(bool isStaff) => isStaff ? StaffIdle : ClientIdle;
 }
 

@@ -19,9 +19,10 @@ public enum SessionState
 internal sealed record CachedSession(string UserId, bool IsStaff, DateTime CreatedUtc, DateTime LastSeenUtc, DateTime? EndedUtc, DateTimeOffset CheckedAt);
 
 /// <summary>
-/// Per instance: the sessions that hub calls checked lately. HTTP requests always read the database; hub calls (many
-/// per minute on a busy chat) trust an entry for <see cref="SessionTimeouts.HubRecheck"/>, because an ended session is
-/// pushed here at once (<see cref="SessionRevocations"/>, across instances through Redis).
+/// Per instance: the sessions checked lately. Hub calls (many per minute on a busy chat) trust an entry for
+/// <see cref="SessionTimeouts.HubRecheck"/>, page requests for <see cref="SessionTimeouts.PageRecheck"/> (and only while
+/// this instance hears the others), because an ended session is pushed here at once (<see cref="SessionRevocations"/>,
+/// across instances through Redis).
 /// </summary>
 public sealed class SessionCache
 {
@@ -61,12 +62,14 @@ public sealed class UserSessions(LotseDb db, TimeProvider clock, IOptions<Sessio
     /// <summary>
     /// Checks that the session exists, belongs to <paramref name="userId"/>, has not ended and is neither idle nor past
     /// its absolute end. <paramref name="activity"/> counts the call as the person's activity (last-seen is written at
-    /// most once a minute). <paramref name="maxCacheAge"/> zero reads the database (every HTTP request).
+    /// most once a minute). <paramref name="maxCacheAge"/> zero reads the database.
     /// </summary>
     public async Task<SessionState> CheckAsync(Guid id, string userId, bool activity, TimeSpan maxCacheAge, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (maxCacheAge <= TimeSpan.Zero || !cache.TryGet(id, out var entry) || now - entry.CheckedAt >= maxCacheAge)
+        CachedSession? entry = null;
+        var remembered = maxCacheAge > TimeSpan.Zero && cache.TryGet(id, out entry) && now - entry.CheckedAt < maxCacheAge;
+        if (!remembered || entry is null)
         {
             var row = await db.UserSessions.AsNoTracking().Where(s => s.Id == id)
                 .Select(s => new { s.UserId, s.IsStaff, s.CreatedUtc, s.LastSeenUtc, s.EndedUtc })
@@ -92,6 +95,12 @@ public sealed class UserSessions(LotseDb db, TimeProvider clock, IOptions<Sessio
         }
 
         var state = StateAt(entry.CreatedUtc, entry.LastSeenUtc, entry.IsStaff, now.UtcDateTime, Timeouts);
+        if (state != SessionState.Valid && remembered)
+        {
+            // Another instance may have seen activity since: the database decides before a session is ended.
+            return await CheckAsync(id, userId, activity, TimeSpan.Zero, cancellationToken);
+        }
+
         if (state != SessionState.Valid)
         {
             await EndAsync(id, state == SessionState.Idle ? SessionEnd.Idle : SessionEnd.Expired, cancellationToken);
