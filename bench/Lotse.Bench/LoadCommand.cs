@@ -324,7 +324,8 @@ public static partial class LoadCommand
             s.Add("ceiling", $"GET {ceilingPath}, anonymous", _ => Get(http, ceilingUri, null, ceilingStatus));
 
             var dashboard = new Uri("/", UriKind.Relative);
-            s.Add("dashboard", "GET / as a counsellor (200 counsellors in turn)", n => Get(http, dashboard, cookies[world.Counsellors[(int)(n % world.Counsellors.Count)].UserId], HttpStatusCode.OK));
+            var kept = await KeptCookiesAsync(http, dashboard, "data-testid=\"tile-status\"", world.Counsellors.Select(c => c.UserId), cookies, cancellationToken);
+            s.Add("dashboard", "GET / as a counsellor (200 counsellors in turn, with the cookies their browser keeps)", n => Get(http, dashboard, kept[world.Counsellors[(int)(n % world.Counsellors.Count)].UserId], HttpStatusCode.OK));
             s.Add("counsellor", "GET /berater/{id} as a client of that counsellor", n =>
             {
                 var c = world.Clients[(int)(n % world.Clients.Count)];
@@ -340,6 +341,37 @@ public static partial class LoadCommand
             s._all["mail"] = new Scenario("POST /anfragen/neu?berater={id}: a new mail request (form fetched beforehand, each client at most a few)", 3_000,
                 (count, ct) => PrepareFormsAsync(http, world, cookies, count, MailRequest, ct));
             return s;
+        }
+
+        /// <summary>
+        /// The cookies a browser sends after its first look at <paramref name="page"/>: the sign-in cookie and the
+        /// antiforgery cookie that look set (a browser keeps it; without it every page would set a new one). That
+        /// look must be the page itself (<paramref name="marker"/>), not the welcome page of a refused cookie.
+        /// </summary>
+        private static async Task<Dictionary<string, string>> KeptCookiesAsync(HttpClient http, Uri page, string marker, IEnumerable<string> userIds, Dictionary<string, string> cookies, CancellationToken cancellationToken)
+        {
+            var kept = new ConcurrentDictionary<string, string>();
+            await Parallel.ForEachAsync(userIds.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (userId, ct) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, page);
+                request.Headers.Add("Cookie", cookies[userId]);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+                var html = await response.Content.ReadAsStringAsync(ct);
+                if (response.StatusCode != HttpStatusCode.OK || !html.Contains(marker, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"GET {page} with a bench cookie gave {(int)response.StatusCode} without {marker}: the cookies do not work.");
+                }
+
+                kept[userId] = WithAntiforgeryCookie(cookies[userId], response);
+            });
+            return new Dictionary<string, string>(kept);
+        }
+
+        /// <summary>The user's cookie, and the antiforgery cookie <paramref name="response"/> set, as a browser keeps both.</summary>
+        private static string WithAntiforgeryCookie(string cookie, HttpResponseMessage response)
+        {
+            var antiforgery = response.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';', 2)[0]).FirstOrDefault(c => c.Contains("Antiforgery", StringComparison.OrdinalIgnoreCase)) : null;
+            return antiforgery is null ? cookie : cookie + "; " + antiforgery;
         }
 
         /// <summary>A GET scenario: nothing to prepare, no limit on how many.</summary>
@@ -382,11 +414,10 @@ public static partial class LoadCommand
                 request.Headers.Add("Cookie", cookies[userId]);
                 using var response = await http.SendAsync(request, ct);
                 var html = await response.Content.ReadAsStringAsync(ct);
-                var antiforgery = response.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';', 2)[0]).FirstOrDefault(c => c.Contains("Antiforgery", StringComparison.OrdinalIgnoreCase)) : null;
                 if (response.StatusCode == HttpStatusCode.OK && TokenPattern().Match(html) is { Success: true } token && fill(n, world, html) is { } form)
                 {
                     form.Fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value);
-                    forms[n] = form with { Cookie = antiforgery is null ? cookies[userId] : cookies[userId] + "; " + antiforgery };
+                    forms[n] = form with { Cookie = WithAntiforgeryCookie(cookies[userId], response) };
                 }
             });
             var ready = forms.OrderBy(f => f.Key).Select(f => f.Value).Take((int)count).ToArray();
