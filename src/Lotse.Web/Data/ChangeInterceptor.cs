@@ -160,6 +160,13 @@ public sealed class ChangeInterceptor(ChangeStamps stamps) : ISaveChangesInterce
             }
         }
 
+        if (keys.Count == 0)
+        {
+            // The common case on the busy paths (chat, mail): nothing a cached page shows.
+            _saving.Remove(context);
+            return;
+        }
+
         _saving.AddOrUpdate(context, keys);
     }
 
@@ -179,10 +186,6 @@ public sealed class ChangeInterceptor(ChangeStamps stamps) : ISaveChangesInterce
         }
 
         _saving.Remove(context);
-        if (keys.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
 
         // Inside the caller's transaction: nobody else sees the change before the commit, so it is marked then.
         if (context.Database.CurrentTransaction?.GetDbTransaction() is { } transaction)
