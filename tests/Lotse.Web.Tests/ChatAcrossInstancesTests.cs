@@ -21,20 +21,15 @@ namespace Lotse.Web.Tests;
 /// </summary>
 public abstract partial class ChatAcrossInstancesTests(DatabaseKind kind, RedisServer redis) : ChatTestBase(kind)
 {
-    private readonly string _prefix = "lotse-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly List<LotseAppFactory> _instances = [];
+    private readonly RedisInstances _instances = new(redis);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+        await _instances.StopAllAsync();
     }
 
-    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) =>
-        new(databaseKind, redisConfiguration: redis.Configuration, settings: Settings());
+    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) => _instances.First(databaseKind);
 
     // ---- Messages, typing, read receipts ----
 
@@ -199,9 +194,7 @@ public abstract partial class ChatAcrossInstancesTests(DatabaseKind kind, RedisS
         var lastSeen = (await counsellor.WaitForMessageAsync("Vor dem Neustart")).GetProperty("id").GetInt64();
 
         // B goes down with the counsellor's connection; the client on A writes meanwhile.
-        var b = _instances[0];
-        await b.DisposeAsync();
-        _instances.Remove(b);
+        await _instances.StopAsync(_instances.Started[0]);
         var whileDown = await SendAsync(client, conversationId, "Während B neu startet");
 
         var newB = StartInstanceB();
@@ -234,25 +227,13 @@ public abstract partial class ChatAcrossInstancesTests(DatabaseKind kind, RedisS
         return (counsellor, client, conversationId, anna);
     }
 
-    /// <summary>
-    /// Another instance on A's database and Redis, started now (A has migrated already, so it finds nothing to do),
-    /// with a clock of its own that starts at A's time.
-    /// </summary>
-    private LotseAppFactory StartInstanceB()
-    {
-        var b = new LotseAppFactory(App.Kind, databaseName: App.DatabaseName, redisConfiguration: redis.Configuration, settings: Settings());
-        b.Clock.SetUtcNow(App.Clock.GetUtcNow());
-        _instances.Add(b);
-        _ = b.Server;
-        return b;
-    }
-
-    private Dictionary<string, string> Settings() => new() { ["Redis:ChannelPrefix"] = _prefix };
+    /// <summary>Instance B: on A's database and Redis, started now.</summary>
+    private LotseAppFactory StartInstanceB() => _instances.StartAnother(App);
 
     private RedisChatPresence ShortLease(TimeSpan lifetime) =>
         ActivatorUtilities.CreateInstance<RedisChatPresence>(
             App.Services,
-            Options.Create(new RedisSettings { Configuration = redis.Configuration, ChannelPrefix = _prefix, PresenceLifetime = lifetime }));
+            Options.Create(new RedisSettings { Configuration = redis.Configuration, ChannelPrefix = _instances.Prefix, PresenceLifetime = lifetime }));
 
     /// <summary>The instances that hold a presence field for the counsellor in Redis.</summary>
     private async Task<string[]> PresenceFieldsAsync(Guid counsellorId)

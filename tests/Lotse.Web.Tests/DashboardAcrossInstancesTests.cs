@@ -16,20 +16,15 @@ public abstract partial class DashboardAcrossInstancesTests(DatabaseKind kind, R
 {
     private const string Anna = "anna@test.lotse";
 
-    private readonly string _prefix = "lotse-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly List<LotseAppFactory> _instances = [];
+    private readonly RedisInstances _instances = new(redis);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+        await _instances.StopAllAsync();
     }
 
-    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) =>
-        new(databaseKind, redisConfiguration: redis.Configuration, settings: Settings());
+    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) => _instances.First(databaseKind);
 
     [Fact]
     public async Task StatusChangedOnB_PageRememberedOnAShowsIt()
@@ -74,10 +69,7 @@ public abstract partial class DashboardAcrossInstancesTests(DatabaseKind kind, R
     /// <summary>Two browsers' worth of the same cookie jar: one talks to A, one to B.</summary>
     private async Task<(HttpClient OnA, HttpClient OnB)> SignedInOnBothAsync()
     {
-        var b = new LotseAppFactory(App.Kind, databaseName: App.DatabaseName, redisConfiguration: redis.Configuration, settings: Settings());
-        _instances.Add(b);
-        b.Clock.SetUtcNow(App.Clock.GetUtcNow());
-        _ = b.Server;
+        var b = _instances.StartAnother(App);
         var cookies = new CookieContainer();
         var onA = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies));
         Assert.Equal(HttpStatusCode.Redirect, (await SignInThroughFormAsync(App, onA, Anna)).StatusCode);
@@ -92,8 +84,6 @@ public abstract partial class DashboardAcrossInstancesTests(DatabaseKind kind, R
         var rendered = await http.GetStringAsync("/");
         Assert.Equal(AntiforgeryTokenIn(rendered, "/"), AntiforgeryTokenIn(await http.GetStringAsync("/"), "/"));
     }
-
-    private Dictionary<string, string> Settings() => new() { ["Redis:ChannelPrefix"] = _prefix };
 
     [GeneratedRegex("name=\"Status.Chat\" value=\"(\\w+)\" checked=\"checked\"")]
     private static partial Regex CheckedChatPattern();

@@ -81,29 +81,21 @@ public sealed class SecurityDisableAccountTestsOnPostgres() : SecurityDisableAcc
 /// <summary>Two instances on one database and one Redis: disabling on A closes the connection held by B at once.</summary>
 public abstract class SecurityAcrossInstancesTests(DatabaseKind kind, RedisServer redis) : ChatTestBase(kind)
 {
-    private readonly string _prefix = "lotse-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly List<LotseAppFactory> _instances = [];
+    private readonly RedisInstances _instances = new(redis);
 
-    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) =>
-        new(databaseKind, redisConfiguration: redis.Configuration, settings: new Dictionary<string, string> { ["Redis:ChannelPrefix"] = _prefix });
+    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) => _instances.First(databaseKind);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+        await _instances.StopAllAsync();
     }
 
     [Fact]
     public async Task Disable_OnInstanceA_ClosesTheConnectionOnInstanceBAtOnce()
     {
         var anna = await AddCounsellorAsync(Anna);
-        var b = new LotseAppFactory(App.Kind, databaseName: App.DatabaseName, redisConfiguration: redis.Configuration, settings: new Dictionary<string, string> { ["Redis:ChannelPrefix"] = _prefix });
-        _instances.Add(b);
-        b.Clock.SetUtcNow(App.Clock.GetUtcNow());
-        _ = b.Server;
+        var b = _instances.StartAnother(App);
         var onB = await ConnectAsync(Anna, b);
         var closed = SecuritySessionTests.ClosedAsync(onB.Hub);
         await b.Services.GetRequiredService<SessionRevocations>().SubscribedAsync().WaitAsync(Patience);

@@ -16,8 +16,7 @@ public abstract class SupervisionAcrossInstancesTests(DatabaseKind kind, RedisSe
 {
     private const string Admin = "leitung@test.lotse";
 
-    private readonly string _prefix = "lotse-" + Guid.NewGuid().ToString("N")[..12];
-    private readonly List<LotseAppFactory> _instances = [];
+    private readonly RedisInstances _instances = new(redis);
     private HubConnection? _admin;
 
     public override async Task DisposeAsync()
@@ -28,14 +27,10 @@ public abstract class SupervisionAcrossInstancesTests(DatabaseKind kind, RedisSe
         }
 
         await base.DisposeAsync();
-        foreach (var instance in _instances)
-        {
-            await instance.DisposeAsync();
-        }
+        await _instances.StopAllAsync();
     }
 
-    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) =>
-        new(databaseKind, redisConfiguration: redis.Configuration, settings: Settings());
+    protected override LotseAppFactory CreateApp(DatabaseKind databaseKind) => _instances.First(databaseKind);
 
     [Fact]
     public async Task Hub_RequestSavedOnOtherInstance_AdminOnThisInstanceHearsIt()
@@ -44,10 +39,7 @@ public abstract class SupervisionAcrossInstancesTests(DatabaseKind kind, RedisSe
         var anna = await AddCounsellorAsync(Anna, Unlimited, agency);
         var mond = await AddClientAsync(Mond);
         await AddAdminAsync(Admin, agency);
-        var b = new LotseAppFactory(App.Kind, databaseName: App.DatabaseName, redisConfiguration: redis.Configuration, settings: Settings());
-        b.Clock.SetUtcNow(App.Clock.GetUtcNow());
-        _instances.Add(b);
-        _ = b.Server;
+        var b = _instances.StartAnother(App);
         var cookies = new CookieContainer();
         using (var http = App.CreateDefaultClient(LotseAppFactory.HttpsBase, new CookieContainerHandler(cookies)))
         {
@@ -71,8 +63,6 @@ public abstract class SupervisionAcrossInstancesTests(DatabaseKind kind, RedisSe
         Assert.IsType<MailRequestSent>(sent);
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
-
-    private Dictionary<string, string> Settings() => new() { ["Redis:ChannelPrefix"] = _prefix };
 }
 
 [Collection(SharedRedis.Name)]
