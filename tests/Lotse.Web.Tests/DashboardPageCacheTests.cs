@@ -130,6 +130,9 @@ public abstract partial class DashboardPageCacheTests(DatabaseKind kind) : WebTe
             await using var transaction = await db.Database.BeginTransactionAsync();
             db.Absences.Add(new Lotse.Domain.Absences.Absence(Guid.NewGuid(), anna.Id, Now.AddDays(3), Now.AddDays(4), "Fortbildung", "anna", Now));
             await db.SaveChangesAsync();
+
+            // A look while the transaction is open sees no absence and is remembered; the commit must end that.
+            Assert.Contains("Keine Abwesenheit geplant.", await http.GetStringAsync("/"), StringComparison.Ordinal);
             if (commit)
             {
                 await transaction.CommitAsync();
