@@ -45,7 +45,7 @@ public abstract partial class DashboardPageCacheTests(DatabaseKind kind) : WebTe
     {
         var anna = await AddCounsellorAsync(Anna);
         var http = await LoginAsync(Anna);
-        await http.GetStringAsync("/");
+        await WarmAsync(http);
         var remembered = await http.GetStringAsync("/");
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/?handler=Status")
